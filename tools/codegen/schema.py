@@ -39,7 +39,11 @@ CPP_KEYWORDS = {
     "return", "short", "signed", "sizeof", "static", "struct", "switch", "template", "this",
     "throw", "true", "try", "typedef", "union", "unsigned", "using", "virtual", "void",
     "volatile", "while", "xor", "requires", "concept", "module", "import",
+    # members every generated struct has
+    "size", "read", "write", "visit", "encode", "decode", "for_each_field", "to_json",
+    "unknown_tagged_fields",
 }
+ROOT_RESERVED = {"api_key", "min_version", "max_version", "first_flexible_version", "message_name"}
 
 
 class SchemaError(Exception):
@@ -177,6 +181,8 @@ def parse_file(path: Path) -> SchemaFile:
             shared[toks[1]] = Struct(toks[1])
 
     ctx = _Ctx(path, shared)
+    # shared structs first, so that messages above them in the file see their fields
+    blocks.sort(key=lambda b: 0 if lines[b[0]][2][0] == "struct" else 1)
     for start, end, lineno in blocks:
         toks = lines[start][2]
         if toks[0] == "struct":
@@ -360,6 +366,9 @@ def _parse_message(ctx: _Ctx, lines, start: int, end: int) -> Message:
     ctx.flexible = flexible  # type: ignore[assignment]
     root = Struct(name, versions=versions)
     root.fields = ctx.parse_fields(lines, start + 1, end, versions)
+    for f in root.fields:
+        if f.name in ROOT_RESERVED:
+            raise ctx.err(f.line, f"top-level field name '{f.name}' is reserved by the generator")
     # shared structs used by this message, with their inner structs, come first
     used_shared: list[Struct] = []
     _collect_shared(root, used_shared, set())

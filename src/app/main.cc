@@ -1,0 +1,28 @@
+// sluice: the single binary (broker, controller, admin, CLI). For now it reports its version
+// and the Kafka APIs it speaks; `serve` arrives with the broker.
+#include <cstdio>
+#include <cstring>
+
+#include "protocol/api_table.h"
+
+namespace {
+
+int print_apis() {
+    for (const auto& api : sluice::protocol::all_apis()) {
+        if (!api.advertised) continue;
+        std::printf("%3d %-32s v%d-v%d\n", api.key, api.name, api.min_version, api.max_version);
+    }
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    if (argc >= 2 && (std::strcmp(argv[1], "--version") == 0 || std::strcmp(argv[1], "version") == 0)) {
+        std::printf("sluice %s\n", SLUICE_VERSION);
+        return 0;
+    }
+    if (argc >= 2 && std::strcmp(argv[1], "apis") == 0) return print_apis();
+    std::fprintf(stderr, "usage: sluice --version | sluice apis\n");
+    return 2;
+}
