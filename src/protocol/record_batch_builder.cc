@@ -1,5 +1,7 @@
 #include "protocol/record_batch_builder.h"
 
+#include <cstring>
+
 #include "base/crc32c.h"
 #include "base/varint.h"
 
@@ -68,19 +70,16 @@ void record_batch_builder::append(const record_input& record) {
 
 build_result record_batch_builder::build() const {
     build_result result;
-    byte_buffer& out = result.bytes;
-    out.resize(batch_format::header_bytes);
-    if (_options.compression == compression_type::none) {
-        out.insert(out.end(), _records.begin(), _records.end());
-    } else {
-        byte_buffer compressed;
+    byte_buffer compressed;
+    const byte_buffer* payload = &_records;
+    if (_options.compression != compression_type::none) {
         result.error = compress_into(_options.compression, _records, compressed, _options.compression_level);
-        if (!result.ok()) {
-            out.clear();
-            return result;
-        }
-        out.insert(out.end(), compressed.begin(), compressed.end());
+        if (!result.ok()) return result;
+        payload = &compressed;
     }
+    byte_buffer& out = result.bytes;
+    out.resize(batch_format::header_bytes + payload->size());
+    if (!payload->empty()) std::memcpy(out.data() + batch_format::header_bytes, payload->data(), payload->size());
 
     int16_t attributes = static_cast<int16_t>(_options.compression);
     if (_options.ts_type == timestamp_type::log_append_time) attributes |= batch_format::timestamp_type_bit;

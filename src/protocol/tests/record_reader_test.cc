@@ -116,8 +116,9 @@ TEST(record_reader, record_sizes_add_up_to_the_section) {
 
 // One record from raw body bytes, with its length prefix.
 byte_buffer record_bytes(const byte_buffer& body) {
-    byte_buffer out{static_cast<uint8_t>(varint::zigzag32(static_cast<int32_t>(body.size())))};
-    out.insert(out.end(), body.begin(), body.end());
+    byte_buffer out(1 + body.size());
+    out[0] = static_cast<uint8_t>(varint::zigzag32(static_cast<int32_t>(body.size())));
+    std::copy(body.begin(), body.end(), out.begin() + 1);
     return out;
 }
 
