@@ -1,9 +1,11 @@
 #pragma once
 // Decoding any generated message by API key and version, for tools, golden tests and fuzzing.
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "base/bytes.h"
+#include "protocol/wire.h"
 
 namespace sluice::protocol {
 
@@ -15,5 +17,9 @@ enum class message_role { request, response };
 // given) with whether encoding the decoded message reproduces `body` byte for byte.
 bool decode_message(int16_t api_key, message_role role, int16_t version, byte_view body,
                     std::string* json, bool* reencodes_identically);
+
+// Decodes `body` as above and encodes the result again; nullopt when it does not decode.
+std::optional<bytes_value> reencode_message(int16_t api_key, message_role role, int16_t version,
+                                            byte_view body);
 
 } // namespace sluice::protocol

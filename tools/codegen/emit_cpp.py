@@ -268,7 +268,7 @@ class Emitter:
         return f"({f.cpp_name} == {self.cpp_type(f)}{self.init(f)})"
 
     # ---- struct emission -------------------------------------------------------------------
-    def declare_struct(self, st: Struct, name: str, is_root: bool, nested: list[str]) -> list[str]:
+    def declare_struct(self, st: Struct, name: str, is_root: bool, aliases: list[str]) -> list[str]:
         m = self.msg
         out = [f"struct {name} {{"]
         if is_root:
@@ -278,8 +278,7 @@ class Emitter:
                     f"    static constexpr int16_t max_version = {m.versions.hi};",
                     f"    static constexpr int16_t first_flexible_version = {m.flexible.lo if m.flexible else -1};",
                     f'    static constexpr const char* message_name = "{m.name}";']
-        for block in nested:
-            out += ["    " + line for line in block.splitlines()]
+        out += ["    " + a for a in aliases]
         for f in st.fields:
             out.append(f"    {self.cpp_type(f)} {f.cpp_name}{self.init(f)};")
         out += ["    tagged_fields unknown_tagged_fields;",
@@ -378,15 +377,27 @@ class Emitter:
             return ["    " + s for s in body]
         return [f"    if ({cond}) {{"] + ["        " + s for s in body] + ["    }"]
 
+    # Nested structs live in a namespace of their own (<message>_types) and are aliased into
+    # the message, so each is complete before the message uses it in std::optional (clang
+    # rejects optional<T>::emplace() of a nested T with member initializers otherwise).
+    def types_ns(self) -> str:
+        return f"{self.msg.name}_types"
+
     def header(self) -> list[str]:
-        nested = ["\n".join(self.declare_struct(st, self.struct_name(st), False, []))
-                  for st in self.msg.structs]
-        return self.declare_struct(self.msg.root, self.msg.name, True, nested)
+        out: list[str] = []
+        if self.msg.structs:
+            out.append(f"namespace {self.types_ns()} {{")
+            for st in self.msg.structs:
+                out += self.declare_struct(st, self.struct_name(st), False, [])
+            out += [f"}} // namespace {self.types_ns()}", ""]
+        aliases = [f"using {self.struct_name(st)} = {self.types_ns()}::{self.struct_name(st)};"
+                   for st in self.msg.structs]
+        return out + self.declare_struct(self.msg.root, self.msg.name, True, aliases)
 
     def source(self) -> list[str]:
         out = []
         for st in self.msg.structs:
-            out += self.define_struct(st, f"{self.msg.name}::{self.struct_name(st)}")
+            out += self.define_struct(st, f"{self.types_ns()}::{self.struct_name(st)}")
         out += self.define_struct(self.msg.root, self.msg.name)
         out += [f"std::string {self.msg.name}::to_json(int16_t v) const {{ return message_to_json(*this, v); }}", ""]
         return out
@@ -459,6 +470,10 @@ def _registry(all_msgs: list[tuple[str, Message]], schemas_root: Path) -> list[s
             raise SystemExit(f"api key {key}: request without response")
         adv = advertised.get(key)
         amin, amax = (adv if adv else (rq.versions.lo, rq.versions.hi))
+        for m in (rq, rs):
+            if amin < m.versions.lo or amax > m.versions.hi:
+                raise SystemExit(f"api key {key}: advertised {amin}-{amax} outside {m.name} versions "
+                                 f"{m.versions.lo}-{m.versions.hi} (schemas/api_versions.txt)")
         api_name = rq.name[: -len("_request")]
         out.append(f'    {{{key}, "{api_name}", {rq.versions.lo}, {rq.versions.hi}, {amin}, {amax}, '
                    f'{rq.flexible.lo if rq.flexible else -1}, {rs.flexible.lo if rs.flexible else -1}, '
@@ -467,7 +482,7 @@ def _registry(all_msgs: list[tuple[str, Message]], schemas_root: Path) -> list[s
             "std::span<const api_info> all_apis() noexcept { return table; }", ""]
     # generic decode/roundtrip by key
     for role, table in (("request", requests), ("response", responses)):
-        out += [f"static bool dispatch_{role}(int16_t key, int16_t version, byte_view body, std::string* json, bool* same) {{",
+        out += [f"static bool dispatch_{role}(int16_t key, int16_t version, byte_view body, std::string* json, bool* same, bytes_value* reencoded) {{",
                 "    switch (key) {"]
         for key in sorted(table):
             m = table[key]
@@ -476,14 +491,26 @@ def _registry(all_msgs: list[tuple[str, Message]], schemas_root: Path) -> list[s
                     f"        msg::{m.name} m;",
                     "        if (!m.decode(body, version)) return false;",
                     "        if (json) *json = m.to_json(version);",
-                    "        if (same) { auto b = m.encode(version); *same = b.size() == body.size() && std::equal(b.begin(), b.end(), body.begin()); }",
+                    "        if (same || reencoded) {",
+                    "            auto b = m.encode(version);",
+                    "            if (same) *same = b.size() == body.size() && std::equal(b.begin(), b.end(), body.begin());",
+                    "            if (reencoded) *reencoded = std::move(b);",
+                    "        }",
                     "        return true;", "    }"]
         out += ["    default: return false;", "    }", "}", ""]
     out += ["bool decode_message(int16_t api_key, message_role role, int16_t version, byte_view body,",
             "                    std::string* json, bool* reencodes_identically) {",
             "    return role == message_role::request",
-            "        ? dispatch_request(api_key, version, body, json, reencodes_identically)",
-            "        : dispatch_response(api_key, version, body, json, reencodes_identically);",
+            "        ? dispatch_request(api_key, version, body, json, reencodes_identically, nullptr)",
+            "        : dispatch_response(api_key, version, body, json, reencodes_identically, nullptr);",
+            "}", "",
+            "std::optional<bytes_value> reencode_message(int16_t api_key, message_role role, int16_t version, byte_view body) {",
+            "    bytes_value out;",
+            "    bool ok = role == message_role::request",
+            "        ? dispatch_request(api_key, version, body, nullptr, nullptr, &out)",
+            "        : dispatch_response(api_key, version, body, nullptr, nullptr, &out);",
+            "    if (!ok) return std::nullopt;",
+            "    return out;",
             "}", "", "} // namespace sluice::protocol", ""]
     return out
 
