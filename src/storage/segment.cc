@@ -194,8 +194,8 @@ result<file_range> segment::read(model::offset from, uint64_t max_bytes) {
     return file_range{_log, (*first)->position, length};
 }
 
-result<std::optional<model::offset>> segment::find_offset_by_timestamp(int64_t target_ms, model::offset min_offset) {
-    using none = std::optional<model::offset>;
+result<std::optional<timestamp_offset>> segment::find_offset_by_timestamp(int64_t target_ms, model::offset min_offset) {
+    using none = std::optional<timestamp_offset>;
     if (_max_timestamp < target_ms) return none();
     model::offset start = std::max(_time_index.lookup(target_ms).offset, min_offset);
     uint64_t position = _offset_index.lookup(start).position;
@@ -214,7 +214,8 @@ result<std::optional<model::offset>> segment::find_offset_by_timestamp(int64_t t
         protocol::record_view record;
         while (opened.reader.next(record)) {
             model::offset offset = protocol::record_offset(batch, record);
-            if (offset >= min_offset && protocol::record_timestamp(batch, record) >= target_ms) return none(offset);
+            int64_t timestamp = protocol::record_timestamp(batch, record);
+            if (offset >= min_offset && timestamp >= target_ms) return none(timestamp_offset{timestamp, offset});
         }
     }
     return none();

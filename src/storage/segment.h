@@ -73,8 +73,9 @@ public:
     result<std::optional<batch_header>> find_batch(model::offset offset);
     // Whole batches from the one holding `from`, up to max_bytes in total but at least one.
     result<file_range> read(model::offset from, uint64_t max_bytes);
-    // The first record with timestamp >= target and offset >= min_offset (ListOffsets).
-    result<std::optional<model::offset>> find_offset_by_timestamp(int64_t target_ms, model::offset min_offset);
+    // The first record with timestamp >= target and offset >= min_offset, with its
+    // timestamp (ListOffsets).
+    result<std::optional<timestamp_offset>> find_offset_by_timestamp(int64_t target_ms, model::offset min_offset);
     // Removes the batch holding `offset` and everything after it.
     storage_errc truncate_to(model::offset offset);
 

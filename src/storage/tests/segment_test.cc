@@ -115,7 +115,11 @@ TEST_F(segment_test, read_returns_whole_batches_within_max_bytes_but_at_least_on
 
 TEST_F(segment_test, timestamp_lookup_finds_the_first_record_at_or_after) {
     append_batches(7);
-    auto find = [&](int64_t ts, int64_t min = 0) { return seg->find_offset_by_timestamp(ts, offset(min)).value(); };
+    auto find = [&](int64_t ts, int64_t min = 0) -> std::optional<offset> {
+        auto found = seg->find_offset_by_timestamp(ts, offset(min)).value();
+        if (found) return found->offset;
+        return std::nullopt;
+    };
     EXPECT_EQ(find(0), offset(0));
     EXPECT_EQ(find(1), offset(1));
     EXPECT_EQ(find(3), offset(3));     // between batches: the next batch's first record
