@@ -1,0 +1,245 @@
+#include "storage/log.h"
+
+#include <algorithm>
+#include <set>
+
+#include "base/assert.h"
+#include "protocol/record_batch.h"
+
+namespace sluice::storage {
+
+log::log(file_system& fs, std::string dir, const log_config& config, const clock& clock, leader_epoch_cache epochs)
+    : _fs(fs), _dir(std::move(dir)), _config(config), _clock(clock), _epochs(std::move(epochs)),
+      _jitter_random(config.jitter_seed) {}
+
+result<std::unique_ptr<log>> log::open(file_system& fs, const std::string& dir, const log_config& config,
+                                       const clock& clock, const log_open_options& options) {
+    if (storage_errc e = fs.mkdir(dir); e != storage_errc::none) return e;
+    auto epochs = leader_epoch_cache::load(fs, dir);
+    if (!epochs) return epochs.error();
+    std::unique_ptr<log> l(new log(fs, dir, config, clock, std::move(*epochs)));
+    if (storage_errc e = l->load_segments(options); e != storage_errc::none) return e;
+    l->_active_jitter_ms = l->draw_jitter();
+    if (storage_errc e = l->_epochs.truncate_from_end(l->_next_offset); e != storage_errc::none) return e;
+    if (storage_errc e = l->_epochs.truncate_from_start(l->_log_start_offset); e != storage_errc::none) return e;
+    // A scan rebuilt indexes and may have cut files: make that durable before appending.
+    if (l->_report.segments_scanned > 0)
+        if (storage_errc e = l->flush(); e != storage_errc::none) return e;
+    return l;
+}
+
+storage_errc log::load_segments(const log_open_options& options) {
+    auto names = _fs.list_dir(_dir);
+    if (!names) return names.error();
+    std::set<int64_t> bases;
+    for (const std::string& name : *names)
+        if (auto base = parse_segment_file_name(name, segment_format::log_extension)) bases.insert(base->value());
+    // Index files whose .log is gone (a crash while deleting a segment) are orphans.
+    for (const std::string& name : *names)
+        for (std::string_view ext : {segment_format::index_extension, segment_format::time_index_extension})
+            if (auto base = parse_segment_file_name(name, ext); base && !bases.contains(base->value()))
+                if (storage_errc e = _fs.remove(join_path(_dir, name)); e != storage_errc::none) return e;
+    std::vector<int64_t> ordered(bases.begin(), bases.end());
+    for (size_t i = 0; i < ordered.size(); ++i) {
+        // Trusted: a clean shutdown, or every offset of the segment is below the recovery
+        // point (the next segment starts at or below it). The last segment is never trusted
+        // after a crash: Kafka recovers from the segment holding the recovery point on.
+        bool trusted = options.clean_shutdown ||
+                       (i + 1 < ordered.size() && ordered[i + 1] <= options.recovery_point.value());
+        model::offset base(ordered[i]);
+        if (!_segments.empty() && base < _segments.back()->next_offset()) return storage_errc::corrupt;
+        if (storage_errc e = open_segment(base, trusted); e != storage_errc::none) return e;
+        if (_report.truncated_from != model::no_offset) {
+            // Everything after a cut tail is unreachable: Kafka deletes the later segments.
+            for (size_t j = i + 1; j < ordered.size(); ++j) {
+                auto doomed = segment::open_for_recovery(_fs, _dir, model::offset(ordered[j]), _config.segment);
+                if (!doomed) return doomed.error();
+                if (storage_errc e = (*doomed)->remove_files(); e != storage_errc::none) return e;
+                ++_report.segments_deleted;
+            }
+            break;
+        }
+    }
+    if (_segments.empty()) {
+        if (storage_errc e = roll(options.log_start_offset); e != storage_errc::none) return e;
+    }
+    _next_offset = active().next_offset();
+    _log_start_offset = std::max(options.log_start_offset, _segments.front()->base_offset());
+    _recovery_point = std::min(options.clean_shutdown ? _next_offset : options.recovery_point, _next_offset);
+    if (_log_start_offset > _next_offset) return restart_at(_log_start_offset);
+    return storage_errc::none;
+}
+
+storage_errc log::open_segment(model::offset base, bool trusted) {
+    if (trusted) {
+        auto s = segment::open(_fs, _dir, base, _config.segment);
+        if (s) {
+            _segments.push_back(std::move(*s));
+            return storage_errc::none;
+        }
+        if (s.error() != storage_errc::corrupt) return s.error();
+    }
+    auto s = segment::open_for_recovery(_fs, _dir, base, _config.segment);
+    if (!s) return s.error();
+    auto found = (*s)->recover();
+    if (!found) return found.error();
+    ++_report.segments_scanned;
+    _report.batches_scanned += found->valid_batches;
+    _report.bytes_scanned += found->valid_bytes + found->truncated_bytes;
+    if (found->truncated_bytes > 0) {
+        _report.bytes_truncated += found->truncated_bytes;
+        _report.truncated_from = found->next_offset;
+    }
+    _segments.push_back(std::move(*s));
+    return storage_errc::none;
+}
+
+int64_t log::draw_jitter() {
+    int64_t bound = std::min(_config.segment_jitter_ms, _config.segment_ms);
+    if (bound <= 0) return 0;
+    return static_cast<int64_t>(_jitter_random() % static_cast<uint64_t>(bound));
+}
+
+storage_errc log::roll(model::offset base_offset) {
+    if (!_segments.empty()) active().seal();
+    auto s = segment::create(_fs, _dir, base_offset, _config.segment);
+    if (!s) return s.error();
+    _segments.push_back(std::move(*s));
+    _active_jitter_ms = draw_jitter();
+    _dir_changed = true;
+    return storage_errc::none;
+}
+
+storage_errc log::maybe_roll(const protocol::record_batch_view& batch, model::offset last_offset) {
+    const segment& s = active();
+    if (s.empty()) return storage_errc::none;
+    bool full = s.size_bytes() + batch.size_bytes() > static_cast<uint64_t>(_config.segment.segment_bytes);
+    bool old = s.first_append_ms() && _clock.now_ms() - *s.first_append_ms() > _config.segment_ms - _active_jitter_ms;
+    bool offset_overflow = last_offset.value() - s.base_offset().value() > segment_format::relative_offset_max;
+    if (full || old || s.index_full() || offset_overflow) return roll(batch.base_offset());
+    return storage_errc::none;
+}
+
+result<append_result> log::append(std::span<uint8_t> bytes, model::leader_epoch epoch) {
+    protocol::batch_parse_result parsed = protocol::parse_batch(bytes);
+    SLUICE_ASSERT(parsed.error == protocol::batch_error::none && parsed.batch.size_bytes() == bytes.size(),
+                  "log::append takes exactly one validated batch");
+    if (bytes.size() > static_cast<size_t>(_config.segment.segment_bytes)) return storage_errc::batch_too_large;
+    protocol::mutable_record_batch batch(bytes);
+    append_result out{_next_offset, model::offset(_next_offset.value() + batch.view().last_offset_delta())};
+    batch.set_base_offset(out.base_offset);
+    batch.set_partition_leader_epoch(epoch);
+    if (_config.log_append_time) {
+        out.log_append_time_ms = _clock.now_ms();
+        batch.set_log_append_time(out.log_append_time_ms);
+    }
+    if (storage_errc e = maybe_roll(batch.view(), out.last_offset); e != storage_errc::none) return e;
+    if (epoch.value() >= 0)
+        if (storage_errc e = _epochs.assign(epoch, out.base_offset); e != storage_errc::none) return e;
+    if (storage_errc e = active().append(batch.view(), _clock.now_ms()); e != storage_errc::none) {
+        (void)_epochs.truncate_from_end(_next_offset); // undo the epoch's start: nothing was appended
+        return e;
+    }
+    _next_offset = model::offset(out.last_offset.value() + 1);
+    return out;
+}
+
+size_t log::floor_segment(model::offset offset) const noexcept {
+    auto it = std::upper_bound(_segments.begin(), _segments.end(), offset,
+                               [](model::offset o, const std::unique_ptr<segment>& s) { return o < s->base_offset(); });
+    return it == _segments.begin() ? 0 : static_cast<size_t>(it - _segments.begin()) - 1;
+}
+
+result<log_read_result> log::read(model::offset offset, uint64_t max_bytes) {
+    if (offset < _log_start_offset || offset > _next_offset) return storage_errc::offset_out_of_range;
+    log_read_result out{{}, _log_start_offset, _next_offset};
+    // An offset past a segment's last batch (a gap left by compaction) is in a later one.
+    for (size_t i = floor_segment(offset); i < _segments.size(); ++i) {
+        auto range = _segments[i]->read(offset, max_bytes);
+        if (!range) return range.error();
+        if (!range->empty()) {
+            out.range = std::move(*range);
+            break;
+        }
+    }
+    return out;
+}
+
+result<std::optional<timestamp_offset>> log::offset_for_timestamp(int64_t target_ms) {
+    for (const auto& s : _segments) {
+        if (s->max_timestamp() < target_ms || s->next_offset() <= _log_start_offset) continue;
+        auto found = s->find_offset_by_timestamp(target_ms, _log_start_offset);
+        if (!found) return found.error();
+        if (*found) return found;
+    }
+    return std::optional<timestamp_offset>();
+}
+
+result<std::optional<timestamp_offset>> log::max_timestamp() {
+    segment* best = nullptr;
+    for (const auto& s : _segments)
+        if (!s->empty() && s->next_offset() > _log_start_offset && (!best || s->max_timestamp() > best->max_timestamp()))
+            best = s.get();
+    if (!best) return std::optional<timestamp_offset>();
+    return best->find_offset_by_timestamp(best->max_timestamp(), _log_start_offset);
+}
+
+storage_errc log::remove_segments_from(size_t index) {
+    while (_segments.size() > index) {
+        if (storage_errc e = _segments.back()->remove_files(); e != storage_errc::none) return e;
+        _segments.pop_back();
+        _dir_changed = true;
+    }
+    return storage_errc::none;
+}
+
+storage_errc log::delete_records(model::offset offset) {
+    if (offset > _next_offset) return storage_errc::offset_out_of_range;
+    if (offset <= _log_start_offset) return storage_errc::none;
+    _log_start_offset = offset;
+    // Kafka deletes a segment when the next one starts at or below the log start offset.
+    while (_segments.size() > 1 && _segments[1]->base_offset() <= offset) {
+        if (storage_errc e = _segments.front()->remove_files(); e != storage_errc::none) return e;
+        _segments.erase(_segments.begin());
+        _dir_changed = true;
+    }
+    return _epochs.truncate_from_start(offset);
+}
+
+storage_errc log::restart_at(model::offset offset) {
+    if (storage_errc e = remove_segments_from(0); e != storage_errc::none) return e;
+    if (storage_errc e = roll(offset); e != storage_errc::none) return e;
+    _log_start_offset = _next_offset = offset;
+    _recovery_point = std::min(_recovery_point, offset);
+    return _epochs.truncate_from_end(model::offset(0));
+}
+
+storage_errc log::truncate_to(model::offset offset) {
+    if (offset >= _next_offset) return storage_errc::none;
+    if (offset < _log_start_offset) return restart_at(offset);
+    size_t keep = floor_segment(offset);
+    if (storage_errc e = remove_segments_from(keep + 1); e != storage_errc::none) return e;
+    if (storage_errc e = active().truncate_to(offset); e != storage_errc::none) return e;
+    _next_offset = active().next_offset();
+    _recovery_point = std::min(_recovery_point, _next_offset);
+    _active_jitter_ms = draw_jitter();
+    return _epochs.truncate_from_end(_next_offset);
+}
+
+storage_errc log::flush() {
+    for (size_t i = floor_segment(_recovery_point); i < _segments.size(); ++i)
+        if (storage_errc e = _segments[i]->flush(); e != storage_errc::none) return e;
+    if (_dir_changed) {
+        if (storage_errc e = _fs.sync_dir(_dir); e != storage_errc::none) return e;
+        _dir_changed = false;
+    }
+    _recovery_point = _next_offset;
+    return storage_errc::none;
+}
+
+storage_errc log::close() {
+    active().seal();
+    return flush();
+}
+
+} // namespace sluice::storage

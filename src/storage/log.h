@@ -1,0 +1,141 @@
+#pragma once
+// log: one partition's log (Kafka's UnifiedLog without replication state): ordered segments,
+// the last one active; the log start offset; the leader-epoch cache. Appends assign offsets;
+// reads return file ranges for sendfile; ListOffsets, DeleteRecords and truncation for
+// replication. No high watermark yet: reads go up to the log end offset.
+//
+// Owned by the partition's shard; not thread-safe. The file system and clock must outlive it.
+// The destructor does no I/O: call close() for a clean shutdown, flush() for durability.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <random>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "base/ids.h"
+#include "storage/clock.h"
+#include "storage/file_range.h"
+#include "storage/file_system.h"
+#include "storage/leader_epoch_cache.h"
+#include "storage/segment.h"
+#include "storage/time_index.h"
+
+namespace sluice::storage {
+
+struct log_config {
+    segment_config segment;
+    int64_t segment_ms = segment_format::segment_ms_default;
+    int64_t segment_jitter_ms = segment_format::segment_jitter_ms_default;
+    uint64_t jitter_seed = 0;      // per partition, so rolls of many partitions spread out
+    bool log_append_time = false;  // message.timestamp.type=LogAppendTime
+};
+
+struct log_open_options {
+    // From the log directory's checkpoints; offsets below the recovery point are trusted.
+    model::offset recovery_point{0};
+    model::offset log_start_offset{0};
+    // The log directory had the clean-shutdown marker: no segment is scanned.
+    bool clean_shutdown = false;
+};
+
+// What opening did: the caller logs it (offsets and byte counts of what was cut).
+struct log_recovery_report {
+    int segments_scanned = 0;
+    int64_t batches_scanned = 0;
+    uint64_t bytes_scanned = 0;
+    uint64_t bytes_truncated = 0;              // torn or corrupt tail cut
+    model::offset truncated_from = model::no_offset; // first offset no longer in the log
+    int segments_deleted = 0;                  // after the cut, or orphans
+};
+
+struct append_result {
+    model::offset base_offset;
+    model::offset last_offset;
+    int64_t log_append_time_ms = -1; // set under LogAppendTime
+};
+
+struct log_read_result {
+    file_range range; // whole batches; empty at the log end
+    model::offset log_start_offset;
+    model::offset log_end_offset;
+};
+
+class log {
+public:
+    static result<std::unique_ptr<log>> open(file_system& fs, const std::string& dir, const log_config& config,
+                                              const clock& clock, const log_open_options& options);
+
+    log(const log&) = delete;
+    log& operator=(const log&) = delete;
+
+    // Appends one validated batch: patches its base offset, leader epoch and (LogAppendTime)
+    // timestamp in place, rolls when a roll condition holds. On an error nothing is appended.
+    result<append_result> append(std::span<uint8_t> batch, model::leader_epoch epoch);
+
+    // Whole batches from the one holding `offset`, up to max_bytes (at least one batch).
+    // offset_out_of_range outside [log start, log end].
+    result<log_read_result> read(model::offset offset, uint64_t max_bytes);
+
+    // ListOffsets.
+    model::offset log_start_offset() const noexcept { return _log_start_offset; }
+    model::offset log_end_offset() const noexcept { return _next_offset; }
+    // The first record with timestamp >= target (its timestamp and offset), nullopt if none.
+    result<std::optional<timestamp_offset>> offset_for_timestamp(int64_t target_ms);
+    // The first record holding the largest timestamp (KIP-734), nullopt for an empty log.
+    result<std::optional<timestamp_offset>> max_timestamp();
+
+    // DeleteRecords: moves the log start offset to `offset` (<= log end) and deletes the
+    // segments entirely below it, never the active one.
+    storage_errc delete_records(model::offset offset);
+    // Removes every offset >= `offset` (whole batches). Below the log start: the log is
+    // emptied and restarts at `offset`.
+    storage_errc truncate_to(model::offset offset);
+
+    // OffsetForLeaderEpoch.
+    epoch_end_offset end_offset_for_epoch(model::leader_epoch epoch) const {
+        return _epochs.end_offset_for(epoch, _next_offset);
+    }
+    const leader_epoch_cache& epochs() const noexcept { return _epochs; }
+
+    // Everything appended is durable afterwards; the recovery point becomes the log end.
+    storage_errc flush();
+    // flush() after sealing the active segment; the log must not be used afterwards.
+    storage_errc close();
+
+    model::offset recovery_point() const noexcept { return _recovery_point; }
+    const log_recovery_report& recovery_report() const noexcept { return _report; }
+    size_t segment_count() const noexcept { return _segments.size(); }
+    const segment& segment_at(size_t i) const noexcept { return *_segments[i]; }
+
+private:
+    log(file_system& fs, std::string dir, const log_config& config, const clock& clock, leader_epoch_cache epochs);
+
+    storage_errc load_segments(const log_open_options& options);
+    storage_errc open_segment(model::offset base, bool trusted);
+    storage_errc remove_segments_from(size_t index);
+    storage_errc maybe_roll(const protocol::record_batch_view& batch, model::offset last_offset);
+    storage_errc roll(model::offset base_offset);
+    storage_errc restart_at(model::offset offset);
+    int64_t draw_jitter();
+    segment& active() noexcept { return *_segments.back(); }
+    // The segment holding `offset` or the last one before it (offset >= first base).
+    size_t floor_segment(model::offset offset) const noexcept;
+
+    file_system& _fs;
+    std::string _dir;
+    log_config _config;
+    const clock& _clock;
+    leader_epoch_cache _epochs;
+    std::vector<std::unique_ptr<segment>> _segments; // by base offset; never empty once open
+    model::offset _log_start_offset{0};
+    model::offset _next_offset{0};
+    model::offset _recovery_point{0};
+    int64_t _active_jitter_ms = 0;
+    std::mt19937_64 _jitter_random;
+    bool _dir_changed = false; // segments created or removed since the last sync_dir
+    log_recovery_report _report;
+};
+
+} // namespace sluice::storage
