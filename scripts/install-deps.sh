@@ -15,6 +15,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # real Kafka clients used by the end-to-end and golden tests
   librdkafka-dev kcat python3-confluent-kafka python3-kafka
+  # codecs kafka-python needs for snappy, lz4 and zstd batches
+  python3-snappy python3-lz4 python3-zstandard
   # machine-limit measurements for the benchmarks
   fio iperf3
 )
