@@ -5,6 +5,7 @@
 
 #include "base/assert.h"
 #include "protocol/record_batch.h"
+#include "storage/compaction/compaction_format.h"
 
 namespace sluice::storage {
 
@@ -34,6 +35,11 @@ storage_errc log::load_segments(const log_open_options& options) {
     std::set<int64_t> bases;
     for (const std::string& name : *names)
         if (auto base = parse_segment_file_name(name, segment_format::log_extension)) bases.insert(base->value());
+    // A .cleaned file is a compaction a crash interrupted before its commit point: the old
+    // segment is still whole (docs/formats/compaction.md).
+    for (const std::string& name : *names)
+        if (name.ends_with(compaction_format::cleaned_suffix))
+            if (storage_errc e = _fs.remove(join_path(_dir, name)); e != storage_errc::none) return e;
     // Index files whose .log is gone (a crash while deleting a segment) are orphans.
     for (const std::string& name : *names)
         for (std::string_view ext : {segment_format::index_extension, segment_format::time_index_extension})
@@ -240,6 +246,47 @@ storage_errc log::flush() {
 storage_errc log::close() {
     active().seal();
     return flush();
+}
+
+// --- Retention and compaction ------------------------------------------------------------
+
+storage_errc log::delete_oldest_segments(size_t count) {
+    SLUICE_ASSERT(count < _segments.size(), "retention never deletes the active segment");
+    storage_errc error = storage_errc::none;
+    size_t removed = 0;
+    for (; removed < count; ++removed)
+        if (error = _segments[removed]->remove_files(); error != storage_errc::none) break;
+    if (removed == 0) return error;
+    // On an error the segments already removed are dropped; the rest wait for the next run.
+    _segments.erase(_segments.begin(), _segments.begin() + static_cast<ptrdiff_t>(removed));
+    _dir_changed = true;
+    _log_start_offset = std::max(_log_start_offset, _segments.front()->base_offset());
+    if (storage_errc e = _epochs.truncate_from_start(_log_start_offset); e != storage_errc::none) return e;
+    return error;
+}
+
+storage_errc log::swap_in_cleaned_segment(size_t index, const std::string& cleaned_path) {
+    SLUICE_ASSERT(index + 1 < _segments.size(), "the active segment is never cleaned");
+    model::offset base = _segments[index]->base_offset();
+    // The old indexes would point into the old file: remove them first (a crash before the
+    // rename leaves the old .log without indexes, which open() rebuilds).
+    for (std::string_view ext : {segment_format::index_extension, segment_format::time_index_extension}) {
+        storage_errc e = _fs.remove(join_path(_dir, segment_file_name(base, ext)));
+        if (e != storage_errc::none && e != storage_errc::not_found) return e;
+    }
+    if (storage_errc e = _fs.rename(cleaned_path, join_path(_dir, segment_file_name(base, segment_format::log_extension)));
+        e != storage_errc::none)
+        return e;
+    if (storage_errc e = _fs.sync_dir(_dir); e != storage_errc::none) return e;
+    auto cleaned = segment::open_for_recovery(_fs, _dir, base, _config.segment);
+    if (!cleaned) return cleaned.error();
+    auto scanned = (*cleaned)->recover(); // rebuilds both indexes from the new file
+    if (!scanned) return scanned.error();
+    SLUICE_ASSERT(scanned->truncated_bytes == 0, "a cleaned segment was synced whole before its swap");
+    (*cleaned)->seal();
+    if (storage_errc e = (*cleaned)->flush(); e != storage_errc::none) return e;
+    _segments[index] = std::move(*cleaned);
+    return storage_errc::none;
 }
 
 } // namespace sluice::storage

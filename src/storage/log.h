@@ -109,6 +109,19 @@ public:
     size_t segment_count() const noexcept { return _segments.size(); }
     const segment& segment_at(size_t i) const noexcept { return *_segments[i]; }
 
+    // --- Retention and compaction (retention.h, compaction/log_cleaner.h) ---------------
+    // Deletes the `count` oldest segments (never the active one) and moves the log start
+    // offset up to the base offset of the first remaining segment (Kafka's deleteSegments +
+    // incrementLogStartOffset).
+    storage_errc delete_oldest_segments(size_t count);
+    // Replaces non-active segment `index` by `cleaned_path`, a complete and synced .log with
+    // the same base offset and a subset of its offsets (the log cleaner's output). The rename
+    // over the old .log is the commit point: a crash leaves the old or the new segment
+    // (docs/formats/compaction.md). Open fetch ranges keep reading the old file.
+    storage_errc swap_in_cleaned_segment(size_t index, const std::string& cleaned_path);
+    file_system& fs() noexcept { return _fs; }
+    const std::string& dir() const noexcept { return _dir; }
+
 private:
     log(file_system& fs, std::string dir, const log_config& config, const clock& clock, leader_epoch_cache epochs);
 
