@@ -117,7 +117,9 @@ public:
     // Replaces non-active segment `index` by `cleaned_path`, a complete and synced .log with
     // the same base offset and a subset of its offsets (the log cleaner's output). The rename
     // over the old .log is the commit point: a crash leaves the old or the new segment
-    // (docs/formats/compaction.md). Open fetch ranges keep reading the old file.
+    // (docs/formats/compaction.md). Open fetch ranges keep reading the old file. An error
+    // after the rename leaves this object serving the old segment's still-open file until the
+    // log is reopened (still correct: both versions hold valid data).
     storage_errc swap_in_cleaned_segment(size_t index, const std::string& cleaned_path);
     file_system& fs() noexcept { return _fs; }
     const std::string& dir() const noexcept { return _dir; }

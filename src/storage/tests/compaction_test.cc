@@ -256,6 +256,25 @@ TEST_F(compaction_test, max_compaction_lag_forces_cleaning_below_the_ratio) {
     EXPECT_EQ(read_records(*l), (std::vector<stored_record>{rec(1, "k", "b", 200), rec(2, "z", "1", 300)}));
 }
 
+TEST_F(compaction_test, a_full_offset_map_ends_the_pass_at_a_segment_boundary) {
+    cconfig.offset_map_keys_max = 2;
+    auto l = open();
+    segment_with(*l, {{"a", "1"}, {"b", "1"}}); // 0..1: fills the map
+    segment_with(*l, {{"a", "2"}});             // 2: not mapped in the first pass
+    segment_with(*l, {{"z", "1"}});             // 3: active
+    compaction_result r = clean(*l, 10'000);
+    EXPECT_TRUE(r.cleaned);
+    EXPECT_EQ(r.segments_cleaned, 1);
+    EXPECT_EQ(r.records_superseded, 0);
+    EXPECT_EQ(r.first_dirty_offset, offset(2));
+    r = clean(*l, 10'000, r.first_dirty_offset); // only segment 1 is dirty, and smaller than 0: < 0.5
+    EXPECT_FALSE(r.cleaned);
+    cconfig.min_cleanable_dirty_ratio = 0;
+    r = clean(*l, 10'000, r.first_dirty_offset);
+    EXPECT_EQ(r.records_superseded, 1); // a@0
+    EXPECT_EQ(read_records(*l).front(), (stored_record{1, "b", "1", 1001}));
+}
+
 TEST_F(compaction_test, keyless_records_are_dropped) {
     auto l = open();
     segment_with(*l, {{std::nullopt, "orphan"}, {"k", "a"}});
