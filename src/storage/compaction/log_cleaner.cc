@@ -89,8 +89,9 @@ storage_errc log_cleaner::clean_segment(log& l, size_t index, const offset_map& 
         (void)l.fs().remove(path);
         return error;
     }
+    if (storage_errc e = l.swap_in_cleaned_segment(index, path); e != storage_errc::none) return e;
     ++out.segments_rewritten;
-    return l.swap_in_cleaned_segment(index, path);
+    return storage_errc::none;
 }
 
 result<bool> log_cleaner::write_cleaned(const segment& s, file_handle& cleaned, const offset_map& map, int64_t now_ms,
