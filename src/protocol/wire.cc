@@ -60,62 +60,42 @@ uint32_t reader::read_length(bool flexible, bool wide, bool& is_null) noexcept {
     return static_cast<uint32_t>(n);
 }
 
-void reader::read_string(std::string& out, bool flexible) noexcept {
+// Reads a length-prefixed value and hands its bytes to `assign`; false for null (which fails
+// the reader unless null_ok).
+template <typename Assign>
+bool reader::read_prefixed(bool flexible, bool wide, bool null_ok, Assign&& assign) noexcept {
     bool is_null;
-    uint32_t n = read_length(flexible, false, is_null);
-    if (is_null) { fail(); return; } // null where the schema does not allow it
-    byte_view b = take(n);
-    out.assign(reinterpret_cast<const char*>(b.data()), b.size());
+    uint32_t n = read_length(flexible, wide, is_null);
+    if (is_null) {
+        if (!null_ok) fail();
+        return false;
+    }
+    assign(take(n));
+    return true;
+}
+
+void reader::read_string(std::string& out, bool flexible) noexcept {
+    read_prefixed(flexible, false, false, [&](byte_view b) { out.assign(as_chars(b)); });
 }
 
 void reader::read_nullable_string(std::optional<std::string>& out, bool flexible, bool null_ok) noexcept {
-    bool is_null;
-    uint32_t n = read_length(flexible, false, is_null);
-    if (is_null) {
-        if (!null_ok) fail();
-        out.reset();
-        return;
-    }
-    byte_view b = take(n);
-    out.emplace(reinterpret_cast<const char*>(b.data()), b.size());
+    if (!read_prefixed(flexible, false, null_ok, [&](byte_view b) { out.emplace(as_chars(b)); })) out.reset();
 }
 
 void reader::read_bytes(bytes_value& out, bool flexible) noexcept {
-    bool is_null;
-    uint32_t n = read_length(flexible, true, is_null);
-    if (is_null) { fail(); return; }
-    byte_view b = take(n);
-    out.assign(b.begin(), b.end());
+    read_prefixed(flexible, true, false, [&](byte_view b) { out.assign(b.begin(), b.end()); });
 }
 
 void reader::read_nullable_bytes(std::optional<bytes_value>& out, bool flexible, bool null_ok) noexcept {
-    bool is_null;
-    uint32_t n = read_length(flexible, true, is_null);
-    if (is_null) {
-        if (!null_ok) fail();
-        out.reset();
-        return;
-    }
-    byte_view b = take(n);
-    out.emplace(b.begin(), b.end());
+    if (!read_prefixed(flexible, true, null_ok, [&](byte_view b) { out.emplace(b.begin(), b.end()); })) out.reset();
 }
 
 void reader::read_records(records_view& out, bool flexible) noexcept {
-    bool is_null;
-    uint32_t n = read_length(flexible, true, is_null);
-    if (is_null) { fail(); return; }
-    out.data = take(n);
+    read_prefixed(flexible, true, false, [&](byte_view b) { out.data = b; });
 }
 
 void reader::read_nullable_records(std::optional<records_view>& out, bool flexible, bool null_ok) noexcept {
-    bool is_null;
-    uint32_t n = read_length(flexible, true, is_null);
-    if (is_null) {
-        if (!null_ok) fail();
-        out.reset();
-        return;
-    }
-    out.emplace(records_view{take(n)});
+    if (!read_prefixed(flexible, true, null_ok, [&](byte_view b) { out.emplace(records_view{b}); })) out.reset();
 }
 
 int32_t reader::read_array_length(bool flexible) noexcept {

@@ -119,6 +119,8 @@ public:
 
 private:
     uint32_t read_length(bool flexible, bool wide, bool& is_null) noexcept;
+    template <typename Assign>
+    bool read_prefixed(bool flexible, bool wide, bool null_ok, Assign&& assign) noexcept;
 
     const uint8_t* _p;
     const uint8_t* _end;
