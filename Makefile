@@ -13,8 +13,9 @@ build: deps
 	@cmake -S . -B build/release $(GEN) -DCMAKE_BUILD_TYPE=Release >/dev/null
 	@cmake --build build/release -j $(JOBS)
 
+# A single-node broker on localhost:9092, data in ./sluice-data (Ctrl-C stops it cleanly).
 run: build
-	./build/release/src/app/sluice --version
+	./build/release/src/app/sluice serve
 
 # The test build: -O1 with AddressSanitizer and UndefinedBehaviorSanitizer.
 build-test: deps

@@ -1,8 +1,9 @@
-// sluice: the single binary (broker, controller, admin, CLI). For now it reports its version
-// and the Kafka APIs it speaks; `serve` arrives with the broker.
+// sluice: the single binary (broker, controller, admin, CLI). `serve` runs the broker;
+// `--version` and `apis` report what this build is and speaks.
 #include <cstdio>
 #include <cstring>
 
+#include "app/serve.h"
 #include "protocol/api_table.h"
 
 namespace {
@@ -23,6 +24,7 @@ int main(int argc, char** argv) {
         return 0;
     }
     if (argc >= 2 && std::strcmp(argv[1], "apis") == 0) return print_apis();
-    std::fprintf(stderr, "usage: sluice --version | sluice apis\n");
+    if (argc >= 2 && std::strcmp(argv[1], "serve") == 0) return sluice::app::serve(argc - 1, argv + 1);
+    std::fprintf(stderr, "usage: sluice serve [options] | sluice --version | sluice apis\n");
     return 2;
 }
