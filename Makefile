@@ -3,13 +3,17 @@
 JOBS ?= $(shell nproc)
 GEN := -G Ninja
 
-.PHONY: deps build run test build-test build-fuzz bench fuzz clean
+.PHONY: deps build build-all run test build-test build-fuzz bench fuzz clean
 
 deps:
 	@bash scripts/install-deps.sh
 
-# Release build: what `make run` starts and `make bench` measures.
+# Release build of the broker binary (all targets: `make build-all`).
 build: deps
+	@cmake -S . -B build/release $(GEN) -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@cmake --build build/release -j $(JOBS) --target sluice
+
+build-all: deps
 	@cmake -S . -B build/release $(GEN) -DCMAKE_BUILD_TYPE=Release >/dev/null
 	@cmake --build build/release -j $(JOBS)
 
@@ -39,7 +43,7 @@ fuzz: build-fuzz
 	@for t in build/fuzz/fuzz/*_fuzz; do mkdir -p build/fuzz/corpus/$$(basename $$t); \
 	  $$t -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 build/fuzz/corpus/$$(basename $$t) || exit 1; done
 
-bench: build
+bench: build-all
 	@for b in build/release/bench/*_bench; do echo "== $$b"; $$b --benchmark_min_time=0.2 || exit 1; done
 
 clean:
