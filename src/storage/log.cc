@@ -207,6 +207,7 @@ storage_errc log::delete_records(model::offset offset) {
 }
 
 storage_errc log::restart_at(model::offset offset) {
+    ++_truncation_count;
     if (storage_errc e = remove_segments_from(0); e != storage_errc::none) return e;
     if (storage_errc e = roll(offset); e != storage_errc::none) return e;
     _log_start_offset = _next_offset = offset;
@@ -217,6 +218,7 @@ storage_errc log::restart_at(model::offset offset) {
 storage_errc log::truncate_to(model::offset offset) {
     if (offset >= _next_offset) return storage_errc::none;
     if (offset < _log_start_offset) return restart_at(offset);
+    ++_truncation_count;
     size_t keep = floor_segment(offset);
     if (storage_errc e = remove_segments_from(keep + 1); e != storage_errc::none) return e;
     if (storage_errc e = active().truncate_to(offset); e != storage_errc::none) return e;
