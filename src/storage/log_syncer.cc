@@ -60,12 +60,21 @@ void log_syncer::synced(const sync_point& point, storage_errc error) {
     // A truncation since the plan was made left the recovery point behind: what was requested
     // is not durable, so the waiters below need a new request.
     if (_log.recovery_point() < point.up_to) _requested = std::min(_requested, _log.recovery_point());
+    complete_durable_waiters();
+    if (!_waiters.empty() && _waiters.rbegin()->first > _requested.value()) request_sync();
+}
+
+void log_syncer::flushed() {
+    _requested = std::max(_requested, _log.recovery_point());
+    complete_durable_waiters();
+}
+
+void log_syncer::complete_durable_waiters() {
     auto end = _waiters.upper_bound(_log.recovery_point().value());
     std::vector<flush_service::completion> ready;
     for (auto it = _waiters.begin(); it != end; ++it) ready.push_back(std::move(it->second));
     _waiters.erase(_waiters.begin(), end);
     for (auto& done : ready) done(storage_errc::none);
-    if (!_waiters.empty() && _waiters.rbegin()->first > _requested.value()) request_sync();
 }
 
 } // namespace sluice::storage

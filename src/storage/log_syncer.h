@@ -41,6 +41,8 @@ public:
     void wait_durable(model::offset up_to, flush_service::completion done);
     // A sync of everything appended so far, unless one already requested covers it.
     void request_sync();
+    // The owner flushed the log itself (log::flush or close): the waiters it covered succeed.
+    void flushed();
 
     // Every offset below it is on disk (as this thread has been told).
     model::offset durable_offset() const noexcept { return _log.recovery_point(); }
@@ -49,6 +51,7 @@ public:
 
 private:
     void synced(const sync_point& point, storage_errc error);
+    void complete_durable_waiters();
 
     log& _log;
     flush_service& _service;
