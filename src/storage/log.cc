@@ -10,7 +10,7 @@ namespace sluice::storage {
 
 log::log(file_system& fs, std::string dir, const log_config& config, const clock& clock, leader_epoch_cache epochs)
     : _fs(fs), _dir(std::move(dir)), _config(config), _clock(clock), _epochs(std::move(epochs)),
-      _jitter_random(config.jitter_seed) {}
+      _jitter_state(config.jitter_seed) {}
 
 result<std::unique_ptr<log>> log::open(file_system& fs, const std::string& dir, const log_config& config,
                                        const clock& clock, const log_open_options& options) {
@@ -97,7 +97,10 @@ storage_errc log::open_segment(model::offset base, bool trusted) {
 int64_t log::draw_jitter() {
     int64_t bound = std::min(_config.segment_jitter_ms, _config.segment_ms);
     if (bound <= 0) return 0;
-    return static_cast<int64_t>(_jitter_random() % static_cast<uint64_t>(bound));
+    uint64_t x = (_jitter_state += 0x9e3779b97f4a7c15ULL); // splitmix64
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+    return static_cast<int64_t>((x ^ (x >> 31)) % static_cast<uint64_t>(bound));
 }
 
 storage_errc log::roll(model::offset base_offset) {
