@@ -20,18 +20,20 @@ RECORDS=16 # 16 x 1 KiB records per batch
 mkdir -p "$WORK"
 
 get() { sed -n "s/^$1=//p" <<<"$2"; }
+# Each measurement starts from a quiet disk: the previous run's dirty pages written back first.
+quiet() { sync; sleep 1; }
 fio_MBps() { # fio_MBps <bs> <MiB> [extra fio options...]
     local bs=$1 mib=$2; shift 2
-    rm -f "$WORK/fio.dat"
+    rm -f "$WORK/fio.dat"; sync
     fio --name=sluice --filename="$WORK/fio.dat" --rw=write --bs="$bs" --size="${mib}M" --ioengine=psync \
-        --direct=0 --output-format=json "$@" |
+        --direct=0 --fallocate=none --output-format=json "$@" |
         python3 -c 'import json,sys; print("%.1f" % (json.load(sys.stdin)["jobs"][0]["write"]["bw_bytes"]/1e6))'
     rm -f "$WORK/fio.dat"
 }
 ratio() { python3 -c "print('%.0f%%' % (100*$1/$2))"; }
 
 echo "== 1. page cache: $CACHE_MIB MiB of $RECORDS x 1 KiB-record batches"
-out=$("$BENCH" append "$WORK/log" "$CACHE_MIB" $RECORDS 0)
+quiet; out=$("$BENCH" append "$WORK/log" "$CACHE_MIB" $RECORDS 0)
 bs=$(get batch_bytes "$out"); ours=$(get MBps "$out")
 theirs=$(fio_MBps "$bs" "$CACHE_MIB")
 echo "sluice ${ours} MB/s   fio ${theirs} MB/s (bs=$bs)   ratio $(ratio "$ours" "$theirs")"
@@ -41,13 +43,13 @@ echo "== 4. read by offset (the log of step 1, page cache)"
 rm -rf "$WORK/log"
 
 echo "== 2. acks=all, 1 batch in flight: $SYNC_MIB MiB"
-out=$("$BENCH" append "$WORK/log" "$SYNC_MIB" $RECORDS 1)
+quiet; out=$("$BENCH" append "$WORK/log" "$SYNC_MIB" $RECORDS 1)
 ours=$(get MBps "$out")
 theirs=$(fio_MBps "$bs" "$SYNC_MIB" --fdatasync=1)
 echo "sluice ${ours} MB/s (ack p50 $(get ack_p50_us "$out") us, p99 $(get ack_p99_us "$out") us)   fio --fdatasync=1 ${theirs} MB/s   ratio $(ratio "$ours" "$theirs")"
 
 echo "== 3. acks=all, group commit, 64 batches in flight: $SYNC_MIB MiB"
-out=$("$BENCH" append "$WORK/log" "$SYNC_MIB" $RECORDS 64)
+quiet; out=$("$BENCH" append "$WORK/log" "$SYNC_MIB" $RECORDS 64)
 ours=$(get MBps "$out"); per_sync=$(get appends_per_sync "$out")
 cadence=$(python3 -c "print(max(1, round($per_sync)))")
 theirs=$(fio_MBps "$bs" "$SYNC_MIB" --fdatasync="$cadence")
@@ -55,9 +57,9 @@ echo "sluice ${ours} MB/s ($per_sync appends per fdatasync, ack p50 $(get ack_p5
 rm -rf "$WORK/log"
 
 echo "== 5. recovery of an unsynced tail of $RECOVERY_MIB MiB (page cache warm)"
-"$BENCH" recovery "$WORK/log" "$RECOVERY_MIB"
+quiet; "$BENCH" recovery "$WORK/log" "$RECOVERY_MIB"
 rm -rf "$WORK/log"
 
 echo "== 6. $PARTITIONS idle partitions"
-"$BENCH" partitions "$WORK/partitions" "$PARTITIONS"
+quiet; "$BENCH" partitions "$WORK/partitions" "$PARTITIONS"
 rm -rf "$WORK/partitions"
