@@ -15,6 +15,9 @@
 // the flush service runs on its own thread and posts completions through `post`, which must
 // run them on the owner thread. Partition deletion is synchronous on the owner thread
 // (rename, then remove the files), like the checkpoints; both are rare and small.
+//
+// Lifetime: the file system and clock outlive it. Completions the flush service posted hold
+// file handles of this manager's LRU: the owner runs (or drops) them before destroying it.
 #include <cstdint>
 #include <map>
 #include <memory>
