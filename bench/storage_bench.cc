@@ -1,9 +1,9 @@
 // Storage benchmarks (not Google Benchmark: each prints key=value lines that
 // bench/storage_vs_fio.sh sets beside fio's numbers for the same write size and sync cadence).
 //
-//   storage_bench append     <dir> <MiB> <records per batch> <window>   window 0: page cache only;
-//                                                                       else acks=all with at most
-//                                                                       <window> batches unsynced
+//   storage_bench append     <dir> <MiB> <records per batch> <window> [<partitions>=1]
+//                            window 0: page cache only; else acks=all with at most <window>
+//                            batches unsynced per partition
 //   storage_bench read       <dir> <samples>       read-by-offset latency over the log `append` left
 //   storage_bench recovery   <dir> <MiB>           open time of an unsynced tail of <MiB>
 //   storage_bench partitions <dir> <count>         memory per idle partition; clean start time
@@ -61,51 +61,71 @@ size_t open_descriptors() {
 
 const std::string partition = "bench-0";
 
-int append(const std::string& dir, int64_t mib, int records, int window) {
+// `partitions` logs appended round-robin, each with at most `window` unsynced batches: one
+// flush-service round syncs every partition that has pending appends (group commit across
+// partitions).
+int append(const std::string& dir, int64_t mib, int records, int window, int partitions) {
     std::filesystem::remove_all(dir);
     posix_file_system fs;
     system_clock clock;
     completion_queue owner;
     flush_service service(fs);
     service.start();
-    auto l = std::move(*log::open(fs, dir + "/" + partition, {}, clock, {}));
-    log_syncer syncer(*l, service, owner.poster(), {}, clock);
+    std::vector<std::unique_ptr<log>> logs;
+    std::vector<std::unique_ptr<log_syncer>> syncers;
+    for (int p = 0; p < partitions; ++p) {
+        std::string name = p == 0 ? partition : "bench-" + std::to_string(p);
+        logs.push_back(std::move(*log::open(fs, dir + "/" + name, {}, clock, {})));
+        syncers.push_back(std::make_unique<log_syncer>(*logs.back(), service, owner.poster(), flush_settings{}, clock));
+    }
     byte_buffer batch = make_batch(records);
     const int64_t total = mib << 20;
     int64_t written = 0, appends = 0;
-    int in_flight = 0;
+    int in_flight_total = 0;
+    std::vector<int> in_flight(static_cast<size_t>(partitions), 0);
     std::vector<double> ack_us;
     auto start = steady::now();
-    while (written < total || in_flight > 0) {
-        while (written < total && (window == 0 || in_flight < window)) {
-            auto appended = l->append(batch, model::leader_epoch(0));
+    while (written < total || in_flight_total > 0) {
+        bool appended_any = false;
+        for (int p = 0; p < partitions && written < total; ++p) {
+            if (window > 0 && in_flight[p] >= window) continue;
+            auto appended = logs[p]->append(batch, model::leader_epoch(0));
             if (!appended) return std::fprintf(stderr, "append failed\n"), 1;
             written += static_cast<int64_t>(batch.size());
             ++appends;
+            appended_any = true;
             if (window > 0) {
-                ++in_flight;
+                ++in_flight[p];
+                ++in_flight_total;
                 auto sent = steady::now();
-                syncer.wait_durable(model::offset(appended->last_offset.value() + 1), [&, sent](storage_errc e) {
+                syncers[p]->wait_durable(model::offset(appended->last_offset.value() + 1), [&, p, sent](storage_errc e) {
                     if (e != storage_errc::none) std::abort();
-                    --in_flight;
+                    --in_flight[p];
+                    --in_flight_total;
                     ack_us.push_back(std::chrono::duration<double, std::micro>(steady::now() - sent).count());
                 });
             }
         }
-        if (window > 0) owner.run_for(std::chrono::milliseconds(10));
+        if (window > 0) {
+            if (appended_any) owner.run_ready();
+            else owner.run_for(std::chrono::milliseconds(10));
+        }
     }
     double elapsed = seconds_since(start);
     service.stop();
     flush_service::stats stats = service.statistics();
-    std::printf("batch_bytes=%zu\nappends=%lld\nseconds=%.3f\nMBps=%.1f\nfile_syncs=%llu\n", batch.size(),
-                static_cast<long long>(appends), elapsed, written / elapsed / 1e6,
-                static_cast<unsigned long long>(stats.file_syncs));
+    std::printf("partitions=%d\nbatch_bytes=%zu\nappends=%lld\nseconds=%.3f\nMBps=%.1f\nrounds=%llu\nfile_syncs=%llu\n",
+                partitions, batch.size(), static_cast<long long>(appends), elapsed, written / elapsed / 1e6,
+                static_cast<unsigned long long>(stats.rounds), static_cast<unsigned long long>(stats.file_syncs));
     if (stats.file_syncs > 0) std::printf("appends_per_sync=%.2f\n", double(appends) / double(stats.file_syncs));
+    if (stats.rounds > 0) std::printf("appends_per_round=%.2f\n", double(appends) / double(stats.rounds));
     if (!ack_us.empty()) {
         std::sort(ack_us.begin(), ack_us.end());
         std::printf("ack_p50_us=%.0f\nack_p99_us=%.0f\n", ack_us[ack_us.size() / 2], ack_us[ack_us.size() * 99 / 100]);
     }
-    return l->close() == storage_errc::none ? 0 : 1;
+    for (auto& l : logs)
+        if (l->close() != storage_errc::none) return 1;
+    return 0;
 }
 
 int read(const std::string& dir, int samples) {
@@ -197,7 +217,8 @@ int main(int argc, char** argv) {
         return 2;
     }
     std::string command = argv[1], dir = argv[2];
-    if (command == "append" && argc == 6) return append(dir, std::atoll(argv[3]), std::atoi(argv[4]), std::atoi(argv[5]));
+    if (command == "append" && (argc == 6 || argc == 7))
+        return append(dir, std::atoll(argv[3]), std::atoi(argv[4]), std::atoi(argv[5]), argc == 7 ? std::atoi(argv[6]) : 1);
     if (command == "read") return read(dir, std::atoi(argv[3]));
     if (command == "recovery") return recovery(dir, std::atoll(argv[3]));
     if (command == "partitions") return partitions(dir, std::atoi(argv[3]));

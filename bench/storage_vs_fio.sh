@@ -56,6 +56,11 @@ theirs=$(fio_MBps "$bs" "$SYNC_MIB" --fdatasync="$cadence")
 echo "sluice ${ours} MB/s ($per_sync appends per fdatasync, ack p50 $(get ack_p50_us "$out") us, p99 $(get ack_p99_us "$out") us)   fio --fdatasync=$cadence ${theirs} MB/s   ratio $(ratio "$ours" "$theirs")"
 rm -rf "$WORK/log"
 
+echo "== 3b. acks=all across 16 partitions, 4 batches in flight each: $SYNC_MIB MiB (no fio equivalent)"
+quiet; out=$("$BENCH" append "$WORK/log" "$SYNC_MIB" $RECORDS 4 16)
+echo "sluice $(get MBps "$out") MB/s ($(get appends_per_round "$out") appends and $(python3 -c "print('%.1f' % ($(get file_syncs "$out")/$(get rounds "$out")))") fdatasyncs per round, ack p50 $(get ack_p50_us "$out") us, p99 $(get ack_p99_us "$out") us)"
+rm -rf "$WORK/log"
+
 echo "== 5. recovery of an unsynced tail of $RECOVERY_MIB MiB (page cache warm)"
 quiet; "$BENCH" recovery "$WORK/log" "$RECOVERY_MIB"
 rm -rf "$WORK/log"

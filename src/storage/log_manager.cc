@@ -188,8 +188,13 @@ storage_errc log_manager::tick() {
 
 storage_errc log_manager::shutdown() {
     _flusher->stop();
-    for (auto& [tp, p] : _logs)
+    for (auto& [tp, p] : _logs) {
+        // An empty log has nothing to make durable: skipping it saves three fdatasyncs per
+        // idle partition (300k at 100k partitions). Its files, if lost, are recreated at open.
+        const storage::log& l = *p.log;
+        if (l.segment_count() == 1 && l.segment_at(0).empty() && l.recovery_point() == l.log_end_offset()) continue;
         if (storage_errc e = p.log->close(); e != storage_errc::none) return e;
+    }
     // Waiters the close made durable succeed; none is left waiting.
     for (auto& [tp, p] : _logs) p.syncer->flushed();
     if (storage_errc e = write_checkpoints(); e != storage_errc::none) return e;
