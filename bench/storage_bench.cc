@@ -71,7 +71,7 @@ int append(const std::string& dir, int64_t mib, int records, int window, int par
     completion_queue owner;
     flush_service service(fs);
     service.start();
-    std::vector<std::unique_ptr<log>> logs;
+    std::vector<std::unique_ptr<storage::log>> logs;
     std::vector<std::unique_ptr<log_syncer>> syncers;
     for (int p = 0; p < partitions; ++p) {
         std::string name = p == 0 ? partition : "bench-" + std::to_string(p);

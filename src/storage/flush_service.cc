@@ -9,6 +9,8 @@ void flush_service::start() {
     std::lock_guard lock(_mutex);
     if (_thread.joinable()) return;
     _stopping = false;
+    _pool_stopping = false;
+    for (size_t i = 1; i < _sync_threads; ++i) _helpers.emplace_back([this] { helper_loop(); });
     _thread = std::thread([this] { run(); });
 }
 
@@ -19,8 +21,58 @@ void flush_service::stop() {
     }
     _wake.notify_all();
     if (_thread.joinable()) _thread.join();
+    {
+        std::lock_guard lock(_pool_mutex);
+        _pool_stopping = true;
+    }
+    _pool_wake.notify_all();
+    for (std::thread& helper : _helpers) helper.join();
+    _helpers.clear();
     while (run_round() > 0) {
     }
+}
+
+void flush_service::helper_loop() {
+    uint64_t seen = 0;
+    for (;;) {
+        std::vector<sync_item>* work = nullptr;
+        {
+            std::unique_lock lock(_pool_mutex);
+            _pool_wake.wait(lock, [&] { return _pool_stopping || _generation != seen; });
+            if (_pool_stopping) return;
+            seen = _generation;
+            work = _work;
+        }
+        drain(*work);
+        std::lock_guard lock(_pool_mutex);
+        if (--_busy_helpers == 0) _pool_done.notify_one();
+    }
+}
+
+void flush_service::drain(std::vector<sync_item>& items) {
+    for (size_t i; (i = _next_item.fetch_add(1, std::memory_order_relaxed)) < items.size();) {
+        sync_item& item = items[i];
+        item.error = item.file ? item.file->fdatasync() : _fs.sync_dir(*item.dir);
+    }
+}
+
+void flush_service::sync_all(std::vector<sync_item>& items) {
+    _next_item.store(0, std::memory_order_relaxed);
+    if (_helpers.empty() || items.size() < 2) {
+        drain(items);
+        return;
+    }
+    {
+        std::lock_guard lock(_pool_mutex);
+        _work = &items;
+        _busy_helpers = _helpers.size();
+        ++_generation;
+    }
+    _pool_wake.notify_all();
+    drain(items);
+    std::unique_lock lock(_pool_mutex);
+    _pool_done.wait(lock, [this] { return _busy_helpers == 0; });
+    _work = nullptr;
 }
 
 flush_service::log_handle flush_service::register_log(post_function post, model::offset durable) {
@@ -62,9 +114,16 @@ size_t flush_service::run_round() {
         for (const auto& file : r.plan.files) file_results.emplace(file.get(), storage_errc::none);
         if (r.plan.point.dir) dir_results.emplace(r.plan.dir, storage_errc::none);
     }
-    for (auto& [file, error] : file_results) error = file->fdatasync();
     // Any order is safe: a completion waits for its files and its directory.
-    for (auto& [dir, error] : dir_results) error = _fs.sync_dir(dir);
+    std::vector<sync_item> items;
+    items.reserve(file_results.size() + dir_results.size());
+    for (auto& [file, error] : file_results) items.push_back({.file = file});
+    for (auto& [dir, error] : dir_results) items.push_back({.dir = &dir});
+    sync_all(items);
+    for (const sync_item& item : items) {
+        if (item.file) file_results[item.file] = item.error;
+        else dir_results[*item.dir] = item.error;
+    }
 
     _rounds.fetch_add(1, std::memory_order_relaxed);
     _requests.fetch_add(batch.size(), std::memory_order_relaxed);
