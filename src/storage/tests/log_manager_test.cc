@@ -159,6 +159,20 @@ TEST(log_manager, clean_shutdown_writes_checkpoints_and_marker_and_the_next_star
     EXPECT_EQ(m->find(orders1)->log->log_end_offset(), offset(5));
 }
 
+TEST(log_manager, a_clean_shutdown_skips_the_syncs_of_empty_logs) {
+    fixture f;
+    auto m = f.open();
+    ASSERT_TRUE(m->create(orders0, m->config().defaults).ok());
+    // Any fdatasync fails: an empty log must not need one.
+    f.fs.inject({.op = fs_op::sync, .path_contains = "orders-0"});
+    ASSERT_EQ(m->shutdown(), storage_errc::none);
+    f.fs.clear_faults();
+    m.reset();
+    m = f.open();
+    EXPECT_TRUE(m->load_report().clean_shutdown);
+    EXPECT_EQ(m->find(orders0)->log->log_end_offset(), offset(0));
+}
+
 TEST(log_manager, after_a_crash_logs_recover_from_the_checkpointed_recovery_point) {
     fixture f;
     auto m = f.open();
