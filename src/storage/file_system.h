@@ -47,8 +47,9 @@ public:
     virtual ~file_system() = default;
 
     virtual result<std::shared_ptr<file_handle>> open(const std::string& path, open_mode mode) = 0;
-    // Atomically replaces `to` (rename(2)).
+    // Atomically replaces `to` (rename(2)); a directory moves with its contents.
     virtual storage_errc rename(const std::string& from, const std::string& to) = 0;
+    // A file, or an empty directory.
     virtual storage_errc remove(const std::string& path) = 0;
     // Names (not paths) of the entries directly in `dir`, sorted.
     virtual result<std::vector<std::string>> list_dir(const std::string& dir) = 0;

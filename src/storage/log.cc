@@ -11,7 +11,7 @@ namespace sluice::storage {
 
 log::log(file_system& fs, std::string dir, const log_config& config, const clock& clock, leader_epoch_cache epochs)
     : _fs(fs), _dir(std::move(dir)), _config(config), _clock(clock), _epochs(std::move(epochs)),
-      _jitter_random(config.jitter_seed) {}
+      _jitter_state(config.jitter_seed) {}
 
 result<std::unique_ptr<log>> log::open(file_system& fs, const std::string& dir, const log_config& config,
                                        const clock& clock, const log_open_options& options) {
@@ -103,7 +103,10 @@ storage_errc log::open_segment(model::offset base, bool trusted) {
 int64_t log::draw_jitter() {
     int64_t bound = std::min(_config.segment_jitter_ms, _config.segment_ms);
     if (bound <= 0) return 0;
-    return static_cast<int64_t>(_jitter_random() % static_cast<uint64_t>(bound));
+    uint64_t x = (_jitter_state += 0x9e3779b97f4a7c15ULL); // splitmix64
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+    return static_cast<int64_t>((x ^ (x >> 31)) % static_cast<uint64_t>(bound));
 }
 
 storage_errc log::roll(model::offset base_offset) {
@@ -213,6 +216,7 @@ storage_errc log::delete_records(model::offset offset) {
 }
 
 storage_errc log::restart_at(model::offset offset) {
+    ++_truncation_count;
     if (storage_errc e = remove_segments_from(0); e != storage_errc::none) return e;
     if (storage_errc e = roll(offset); e != storage_errc::none) return e;
     _log_start_offset = _next_offset = offset;
@@ -223,6 +227,7 @@ storage_errc log::restart_at(model::offset offset) {
 storage_errc log::truncate_to(model::offset offset) {
     if (offset >= _next_offset) return storage_errc::none;
     if (offset < _log_start_offset) return restart_at(offset);
+    ++_truncation_count;
     size_t keep = floor_segment(offset);
     if (storage_errc e = remove_segments_from(keep + 1); e != storage_errc::none) return e;
     if (storage_errc e = active().truncate_to(offset); e != storage_errc::none) return e;

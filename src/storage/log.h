@@ -20,6 +20,7 @@
 #include "storage/file_system.h"
 #include "storage/leader_epoch_cache.h"
 #include "storage/segment.h"
+#include "storage/sync_plan.h"
 #include "storage/time_index.h"
 
 namespace sluice::storage {
@@ -105,6 +106,14 @@ public:
     storage_errc close();
 
     model::offset recovery_point() const noexcept { return _recovery_point; }
+
+    // Group commit (log_sync.cc, flush_service.h). A plan covering everything appended so far;
+    // after the flush service synced it, mark_synced() moves the recovery point to its end
+    // (unless the log was truncated since), mark_sync_failed() makes a later plan redo its
+    // directory sync.
+    sync_plan prepare_sync();
+    void mark_synced(const sync_point& point);
+    void mark_sync_failed(const sync_point& point);
     const log_recovery_report& recovery_report() const noexcept { return _report; }
     size_t segment_count() const noexcept { return _segments.size(); }
     const segment& segment_at(size_t i) const noexcept { return *_segments[i]; }
@@ -148,8 +157,9 @@ private:
     model::offset _next_offset{0};
     model::offset _recovery_point{0};
     int64_t _active_jitter_ms = 0;
-    std::mt19937_64 _jitter_random;
+    uint64_t _jitter_state; // splitmix64: 8 bytes, where std::mt19937_64 took 2.5 KiB per partition
     bool _dir_changed = false; // segments created or removed since the last sync_dir
+    uint64_t _truncation_count = 0; // log_sync.cc: truncate_to() and restart_at() invalidate plans
     log_recovery_report _report;
 };
 

@@ -105,6 +105,7 @@ result<std::shared_ptr<file_handle>> memory_file_system::open(const std::string&
 
 storage_errc memory_file_system::rename(const std::string& from, const std::string& to) {
     if (storage_errc e = check_fault(fs_op::rename, from).error; e != storage_errc::none) return e;
+    if (_dirs.contains(from)) return rename_dir(from, to);
     auto it = _files.find(from);
     if (it == _files.end()) return storage_errc::not_found;
     std::shared_ptr<file_data> data = it->second;
@@ -115,7 +116,41 @@ storage_errc memory_file_system::rename(const std::string& from, const std::stri
 
 storage_errc memory_file_system::remove(const std::string& path) {
     if (storage_errc e = check_fault(fs_op::remove, path).error; e != storage_errc::none) return e;
+    if (_dirs.contains(path)) {
+        auto children = list_dir(path);
+        if (!children->empty()) return storage_errc::io_error; // ENOTEMPTY
+        _dirs.erase(path);
+        return storage_errc::none;
+    }
     return _files.erase(path) == 1 ? storage_errc::none : storage_errc::not_found;
+}
+
+// A directory and everything below it (log_manager's partition deletion).
+storage_errc memory_file_system::rename_dir(const std::string& from, const std::string& to) {
+    if (exists(to)) return storage_errc::already_exists;
+    auto moved = [&](const std::string& path) { return to + path.substr(from.size()); };
+    auto below = [&](const std::string& path) { return path == from || path.starts_with(from + "/"); };
+    std::map<std::string, std::shared_ptr<file_data>> files;
+    for (auto it = _files.begin(); it != _files.end();) {
+        if (below(it->first)) {
+            files[moved(it->first)] = it->second;
+            it = _files.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    _files.merge(files);
+    std::set<std::string> dirs;
+    for (auto it = _dirs.begin(); it != _dirs.end();) {
+        if (below(*it)) {
+            dirs.insert(moved(*it));
+            it = _dirs.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    _dirs.merge(dirs);
+    return storage_errc::none;
 }
 
 result<std::vector<std::string>> memory_file_system::list_dir(const std::string& dir) {
@@ -125,8 +160,11 @@ result<std::vector<std::string>> memory_file_system::list_dir(const std::string&
     auto add_children = [&](const std::string& path) {
         if (parent_of(path) == dir) names.push_back(path.substr(dir.size() + 1));
     };
-    for (const auto& [path, data] : _files) add_children(path);
-    for (const std::string& path : _dirs) add_children(path);
+    // Only the paths under dir/ (sorted maps: one range), so listing is not O(all files).
+    const std::string prefix = dir + "/";
+    for (auto it = _files.lower_bound(prefix); it != _files.end() && it->first.starts_with(prefix); ++it)
+        add_children(it->first);
+    for (auto it = _dirs.lower_bound(prefix); it != _dirs.end() && it->starts_with(prefix); ++it) add_children(*it);
     std::sort(names.begin(), names.end());
     return names;
 }

@@ -69,6 +69,8 @@ public:
     };
 
 private:
+    storage_errc rename_dir(const std::string& from, const std::string& to);
+
     std::map<std::string, std::shared_ptr<file_data>> _files;
     std::set<std::string> _dirs;
     std::vector<fault_rule> _faults;

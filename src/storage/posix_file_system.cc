@@ -103,7 +103,10 @@ storage_errc posix_file_system::rename(const std::string& from, const std::strin
 }
 
 storage_errc posix_file_system::remove(const std::string& path) {
-    return ::unlink(path.c_str()) == 0 ? storage_errc::none : last_error();
+    if (::unlink(path.c_str()) == 0) return storage_errc::none;
+    // An empty directory (a deleted partition's, log_manager.cc).
+    if (errno == EISDIR && ::rmdir(path.c_str()) == 0) return storage_errc::none;
+    return last_error();
 }
 
 result<std::vector<std::string>> posix_file_system::list_dir(const std::string& dir) {
