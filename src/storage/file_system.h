@@ -37,6 +37,16 @@ public:
     virtual int native_handle() const noexcept = 0;
 };
 
+// A read-only view of a whole file's bytes as they were when mapped: mmap(2) for POSIX (the
+// bytes live in the page cache, not the heap), a copy for the memory file system. The file
+// must not be truncated or rewritten while mapped (a POSIX access past a new end is SIGBUS):
+// owners drop the mapping before they change the file. Holds no descriptor.
+class mapped_file {
+public:
+    virtual ~mapped_file() = default;
+    virtual byte_view bytes() const noexcept = 0;
+};
+
 enum class open_mode : uint8_t {
     existing,        // not_found when absent
     create,          // created empty when absent
@@ -47,6 +57,8 @@ public:
     virtual ~file_system() = default;
 
     virtual result<std::shared_ptr<file_handle>> open(const std::string& path, open_mode mode) = 0;
+    // Maps an existing file read-only (an empty file maps to no bytes).
+    virtual result<std::shared_ptr<const mapped_file>> map_read_only(const std::string& path) = 0;
     // Atomically replaces `to` (rename(2)); a directory moves with its contents.
     virtual storage_errc rename(const std::string& from, const std::string& to) = 0;
     // A file, or an empty directory.

@@ -42,7 +42,8 @@ storage_errc log::load_segments(const log_open_options& options) {
             if (storage_errc e = _fs.remove(join_path(_dir, name)); e != storage_errc::none) return e;
     // Index files whose .log is gone (a crash while deleting a segment) are orphans.
     for (const std::string& name : *names)
-        for (std::string_view ext : {segment_format::index_extension, segment_format::time_index_extension})
+        for (std::string_view ext : {segment_format::index_extension, segment_format::time_index_extension,
+                                     segment_format::txn_index_extension})
             if (auto base = parse_segment_file_name(name, ext); base && !bases.contains(base->value()))
                 if (storage_errc e = _fs.remove(join_path(_dir, name)); e != storage_errc::none) return e;
     std::vector<int64_t> ordered(bases.begin(), bases.end());

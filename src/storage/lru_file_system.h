@@ -33,6 +33,10 @@ public:
     ~lru_file_system() override;
 
     result<std::shared_ptr<file_handle>> open(const std::string& path, open_mode mode) override;
+    // A mapping holds no descriptor, so it is not counted against max_open_files.
+    result<std::shared_ptr<const mapped_file>> map_read_only(const std::string& path) override {
+        return _inner.map_read_only(path);
+    }
     storage_errc rename(const std::string& from, const std::string& to) override { return _inner.rename(from, to); }
     storage_errc remove(const std::string& path) override { return _inner.remove(path); }
     result<std::vector<std::string>> list_dir(const std::string& dir) override { return _inner.list_dir(dir); }

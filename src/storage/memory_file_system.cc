@@ -75,7 +75,24 @@ private:
     uint64_t _generation;
 };
 
+// A copy of the bytes: the file's buffer may grow (and move) after the mapping is made.
+class memory_mapping final : public mapped_file {
+public:
+    explicit memory_mapping(byte_buffer bytes) noexcept : _bytes(std::move(bytes)) {}
+    byte_view bytes() const noexcept override { return _bytes; }
+
+private:
+    byte_buffer _bytes;
+};
+
 } // namespace
+
+result<std::shared_ptr<const mapped_file>> memory_file_system::map_read_only(const std::string& path) {
+    if (storage_errc e = check_fault(fs_op::map, path).error; e != storage_errc::none) return e;
+    auto it = _files.find(path);
+    if (it == _files.end()) return storage_errc::not_found;
+    return std::shared_ptr<const mapped_file>(std::make_shared<memory_mapping>(it->second->bytes));
+}
 
 memory_file_system::fault_hit memory_file_system::check_fault(fs_op op, const std::string& path) {
     for (fault_rule& rule : _faults) {

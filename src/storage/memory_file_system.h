@@ -19,7 +19,7 @@
 
 namespace sluice::storage {
 
-enum class fs_op : uint8_t { any, open, read, write, sync, truncate, size, rename, remove, list_dir, mkdir };
+enum class fs_op : uint8_t { any, open, read, write, sync, truncate, size, rename, remove, list_dir, mkdir, map };
 
 // A fault: the matching calls after the first `skip` ones fail with `error`, `count` times
 // (-1: forever). A failing write first writes `short_write_bytes` of its data, if set.
@@ -35,6 +35,7 @@ struct fault_rule {
 class memory_file_system final : public file_system {
 public:
     result<std::shared_ptr<file_handle>> open(const std::string& path, open_mode mode) override;
+    result<std::shared_ptr<const mapped_file>> map_read_only(const std::string& path) override;
     storage_errc rename(const std::string& from, const std::string& to) override;
     storage_errc remove(const std::string& path) override;
     result<std::vector<std::string>> list_dir(const std::string& dir) override;

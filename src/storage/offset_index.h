@@ -3,6 +3,7 @@
 // it (the .index file, docs/formats/segment.md). Owned by one segment; one shard.
 #include <cstdint>
 #include <optional>
+#include <string>
 
 #include "base/endian.h"
 #include "base/ids.h"
@@ -47,9 +48,14 @@ public:
     void truncate_to(model::offset offset);
     void clear() { _entries.clear(); }
 
-    // Loads the file; `corrupt` unless entries increase and point inside [0, log_size).
-    storage_errc load(file_handle& file, uint64_t log_size);
+    // Maps the file at `path`; `corrupt` unless entries increase and point inside
+    // [0, log_size).
+    storage_errc load(file_system& fs, const std::string& path, uint64_t log_size);
     storage_errc write(file_handle& file) { return _entries.write(file); }
+    // Serves the written entries from a mapping of the file (a sealed segment).
+    storage_errc map(file_system& fs, const std::string& path) { return _entries.map(fs, path); }
+    bool mapped() const noexcept { return _entries.mapped(); }
+    size_t heap_entries() const noexcept { return _entries.heap_entries(); }
 
 private:
     model::offset absolute(const offset_index_entry& e) const noexcept {

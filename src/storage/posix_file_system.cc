@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -88,7 +89,46 @@ private:
     int _fd;
 };
 
+class posix_mapping final : public mapped_file {
+public:
+    posix_mapping(const void* address, size_t size) noexcept : _address(address), _size(size) {}
+    ~posix_mapping() override {
+        if (_size > 0) ::munmap(const_cast<void*>(_address), _size);
+    }
+    posix_mapping(const posix_mapping&) = delete;
+    posix_mapping& operator=(const posix_mapping&) = delete;
+
+    byte_view bytes() const noexcept override { return {static_cast<const uint8_t*>(_address), _size}; }
+
+private:
+    const void* _address;
+    size_t _size;
+};
+
 } // namespace
+
+result<std::shared_ptr<const mapped_file>> posix_file_system::map_read_only(const std::string& path) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return last_error();
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) {
+        storage_errc error = last_error();
+        ::close(fd);
+        return error;
+    }
+    size_t size = static_cast<size_t>(st.st_size);
+    void* address = nullptr;
+    if (size > 0) { // mmap(2) refuses a length of 0
+        address = ::mmap(nullptr, size, PROT_READ, MAP_SHARED, fd, 0);
+        if (address == MAP_FAILED) {
+            storage_errc error = last_error();
+            ::close(fd);
+            return error;
+        }
+    }
+    ::close(fd); // the mapping keeps the file
+    return std::shared_ptr<const mapped_file>(std::make_shared<posix_mapping>(address, size));
+}
 
 result<std::shared_ptr<file_handle>> posix_file_system::open(const std::string& path, open_mode mode) {
     int flags = O_RDWR | O_CLOEXEC;

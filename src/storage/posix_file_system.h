@@ -8,6 +8,7 @@ namespace sluice::storage {
 class posix_file_system final : public file_system {
 public:
     result<std::shared_ptr<file_handle>> open(const std::string& path, open_mode mode) override;
+    result<std::shared_ptr<const mapped_file>> map_read_only(const std::string& path) override;
     storage_errc rename(const std::string& from, const std::string& to) override;
     storage_errc remove(const std::string& path) override;
     result<std::vector<std::string>> list_dir(const std::string& dir) override;

@@ -56,6 +56,10 @@ result<std::unique_ptr<segment>> segment::create(file_system& fs, const std::str
     if (storage_errc e = s->open_files(open_mode::create); e != storage_errc::none) return e;
     for (file_handle* file : {s->_log.get(), s->_index_file.get(), s->_time_index_file.get()})
         if (storage_errc e = file->truncate(0); e != storage_errc::none) return e;
+    // Empty until transactions append aborted ones; not held open (no descriptor per segment).
+    auto txn_index = fs.open(s->path(segment_format::txn_index_extension), open_mode::create);
+    if (!txn_index) return txn_index.error();
+    if (storage_errc e = (*txn_index)->truncate(0); e != storage_errc::none) return e;
     return s;
 }
 
@@ -86,11 +90,13 @@ storage_errc segment::load() {
     reset_state();
     result<uint64_t> log_size = _log->size();
     if (!log_size) return log_size.error();
-    if (_offset_index.load(*_index_file, *log_size) != storage_errc::none) return rebuild_indexes();
+    if (_offset_index.load(_fs, path(segment_format::index_extension), *log_size) != storage_errc::none)
+        return rebuild_indexes();
     std::optional<offset_position> last = _offset_index.last();
     if (storage_errc e = scan_headers(last ? last->position : 0, last.has_value()); e != storage_errc::none) return e;
     if (_size_bytes != *log_size) return storage_errc::corrupt;
-    if (_time_index.load(*_time_index_file, _next_offset) != storage_errc::none) return rebuild_indexes();
+    if (_time_index.load(_fs, path(segment_format::time_index_extension), _next_offset) != storage_errc::none)
+        return rebuild_indexes();
     // The time index's last entry covers the batches before the offset index's last entry;
     // scan_headers() covered those after it.
     if (std::optional<timestamp_offset> t = _time_index.last(); t && t->timestamp > _max_timestamp) {
@@ -242,6 +248,14 @@ storage_errc segment::truncate_to(model::offset offset) {
 
 void segment::seal() {
     if (!empty()) _time_index.maybe_append(_max_timestamp, _offset_of_max_timestamp, true);
+    // Kafka's onBecomeInactiveSegment: the index files get their final entries now (synced
+    // by flush(), as before), and lookups go to a read-only mapping of them, so an idle
+    // sealed segment's indexes live in the page cache, not the heap. Best effort: on an error
+    // the entries stay in memory, and flush() writes them again and reports it.
+    if (_offset_index.write(*_index_file) == storage_errc::none)
+        (void)_offset_index.map(_fs, path(segment_format::index_extension));
+    if (_time_index.write(*_time_index_file) == storage_errc::none)
+        (void)_time_index.map(_fs, path(segment_format::time_index_extension));
 }
 
 storage_errc segment::flush() {
@@ -254,7 +268,7 @@ storage_errc segment::flush() {
 
 storage_errc segment::remove_files() {
     for (std::string_view ext : {segment_format::log_extension, segment_format::index_extension,
-                                 segment_format::time_index_extension}) {
+                                 segment_format::time_index_extension, segment_format::txn_index_extension}) {
         storage_errc e = _fs.remove(path(ext));
         if (e != storage_errc::none && e != storage_errc::not_found) return e;
     }

@@ -1,8 +1,9 @@
 #pragma once
 // segment: one .log file of record batches with its sparse .index and .timeindex
-// (docs/formats/segment.md). Appends go to the end of the .log only; index entries are kept
-// in memory and written to their files by flush(). Reads return file ranges at batch
-// boundaries for sendfile.
+// (docs/formats/segment.md), and its .txnindex (created empty, removed with it). Appends go to
+// the end of the .log only; index entries are kept in memory and written to their files by
+// flush() and seal(); a sealed or reopened segment looks them up in a read-only mapping of
+// the files. Reads return file ranges at batch boundaries for sendfile.
 //
 // Owned by its log (unique_ptr); used from the log's shard only. Its file system must outlive
 // it. The destructor does no I/O: a segment that is not flushed loses its unflushed bytes,
@@ -79,7 +80,9 @@ public:
     // Removes the batch holding `offset` and everything after it.
     storage_errc truncate_to(model::offset offset);
 
-    // The segment stops being active (rolled): its final time index entry.
+    // The segment stops being active (rolled): its final time index entry; both index files
+    // written (not synced) and mapped read-only for lookups. A later truncation back into it
+    // copies the entries to memory again.
     void seal();
     // Index files written, then all three files synced.
     storage_errc flush();

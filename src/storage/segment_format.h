@@ -14,11 +14,16 @@ inline constexpr size_t base_offset_digits = 20;
 inline constexpr std::string_view log_extension = ".log";
 inline constexpr std::string_view index_extension = ".index";
 inline constexpr std::string_view time_index_extension = ".timeindex";
+inline constexpr std::string_view txn_index_extension = ".txnindex";
 
 // .index entry: int32 relative offset, int32 position.
 inline constexpr size_t index_entry_bytes = 8;
 // .timeindex entry: int64 timestamp, int32 relative offset.
 inline constexpr size_t time_index_entry_bytes = 12;
+// .txnindex entry (an aborted transaction): int16 version, int64 producer id, int64 first
+// offset, int64 last offset, int64 last stable offset.
+inline constexpr size_t txn_index_entry_bytes = 34;
+inline constexpr int16_t txn_index_version = 0;
 // Every offset in a segment is base + [0, relative_offset_max].
 inline constexpr int64_t relative_offset_max = std::numeric_limits<int32_t>::max();
 

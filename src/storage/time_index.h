@@ -5,6 +5,7 @@
 // increase. Owned by one segment; one shard.
 #include <cstdint>
 #include <optional>
+#include <string>
 
 #include "base/endian.h"
 #include "base/ids.h"
@@ -50,8 +51,14 @@ public:
     void truncate_to(model::offset offset);
     void clear() { _entries.clear(); }
 
-    storage_errc load(file_handle& file, model::offset next_offset_max);
+    // Maps the file at `path`; `corrupt` unless both columns increase and offsets are below
+    // next_offset_max.
+    storage_errc load(file_system& fs, const std::string& path, model::offset next_offset_max);
     storage_errc write(file_handle& file) { return _entries.write(file); }
+    // Serves the written entries from a mapping of the file (a sealed segment).
+    storage_errc map(file_system& fs, const std::string& path) { return _entries.map(fs, path); }
+    bool mapped() const noexcept { return _entries.mapped(); }
+    size_t heap_entries() const noexcept { return _entries.heap_entries(); }
 
 private:
     model::offset absolute(const time_index_entry& e) const noexcept {

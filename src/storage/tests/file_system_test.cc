@@ -46,7 +46,15 @@ void exercise(file_system& fs, const std::string& root) {
     ASSERT_TRUE(names.ok());
     EXPECT_EQ(*names, (std::vector<std::string>{"g", "h"}));
     EXPECT_EQ(fs.sync_dir(root + "/a/b"), storage_errc::none);
+    auto mapped = fs.map_read_only(root + "/a/b/g");
+    ASSERT_TRUE(mapped.ok());
+    EXPECT_EQ(as_chars((*mapped)->bytes()), "helL");
+    auto empty = fs.map_read_only(root + "/a/b/h");
+    ASSERT_TRUE(empty.ok());
+    EXPECT_TRUE((*empty)->bytes().empty());
+    EXPECT_EQ(fs.map_read_only(root + "/a/b/nope").error(), storage_errc::not_found);
     EXPECT_EQ(fs.remove(root + "/a/b/g"), storage_errc::none);
+    EXPECT_EQ(as_chars((*mapped)->bytes()), "helL"); // a mapping outlives the name too
     EXPECT_EQ(fs.remove(root + "/a/b/g"), storage_errc::not_found);
     EXPECT_EQ(read_all(f), "helL"); // an unlinked file stays readable through its handle
     EXPECT_EQ(fs.list_dir(root + "/nope").error(), storage_errc::not_found);

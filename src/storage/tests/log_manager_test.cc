@@ -29,6 +29,9 @@ public:
         if (!file || !path.ends_with(".log")) return file;
         return std::shared_ptr<file_handle>(std::make_shared<counting_file>(*this, std::move(*file)));
     }
+    result<std::shared_ptr<const mapped_file>> map_read_only(const std::string& path) override {
+        return _inner.map_read_only(path);
+    }
     storage_errc rename(const std::string& from, const std::string& to) override { return _inner.rename(from, to); }
     storage_errc remove(const std::string& path) override { return _inner.remove(path); }
     result<std::vector<std::string>> list_dir(const std::string& d) override { return _inner.list_dir(d); }

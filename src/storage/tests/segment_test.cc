@@ -236,5 +236,103 @@ TEST_F(segment_test, failed_undo_fails_the_segment_but_reads_still_work) {
     EXPECT_EQ(read_range(*range.file, range.position, range.length), concat(written));
 }
 
+// Counts map_read_only calls, to prove sealed segments look entries up in mappings.
+class mapping_counter final : public file_system {
+public:
+    explicit mapping_counter(file_system& inner) : _inner(inner) {}
+    int maps = 0;
+
+    result<std::shared_ptr<const mapped_file>> map_read_only(const std::string& path) override {
+        ++maps;
+        return _inner.map_read_only(path);
+    }
+    result<std::shared_ptr<file_handle>> open(const std::string& path, open_mode mode) override {
+        return _inner.open(path, mode);
+    }
+    storage_errc rename(const std::string& from, const std::string& to) override { return _inner.rename(from, to); }
+    storage_errc remove(const std::string& path) override { return _inner.remove(path); }
+    result<std::vector<std::string>> list_dir(const std::string& d) override { return _inner.list_dir(d); }
+    storage_errc mkdir(const std::string& d) override { return _inner.mkdir(d); }
+    storage_errc sync_dir(const std::string& d) override { return _inner.sync_dir(d); }
+    bool exists(const std::string& path) override { return _inner.exists(path); }
+
+private:
+    file_system& _inner;
+};
+
+// Offset lookups at and between the entries (batches 2, 4, 6 hold them), before the first
+// and past the last, and time lookups: the same whether entries are on the heap or mapped.
+void expect_lookups(segment& s, uint64_t batch_bytes) {
+    auto pos = [&](int k) { return k * batch_bytes; };
+    EXPECT_EQ(s.index().lookup(offset(0)).position, 0u);
+    EXPECT_EQ(s.index().lookup(offset(7)).position, 0u);    // below the first entry (offset 8)
+    EXPECT_EQ(s.index().lookup(offset(8)).position, pos(2)); // exactly an entry
+    EXPECT_EQ(s.index().lookup(offset(13)).position, pos(2)); // batch 4's entry is its last offset, 14
+    EXPECT_EQ(s.index().lookup(offset(14)).position, pos(4));
+    EXPECT_EQ(s.index().lookup(offset(1000)).position, pos(6));
+    EXPECT_EQ(s.find_batch(offset(0)).value()->position, 0u);
+    EXPECT_EQ(s.find_batch(offset(16)).value()->position, pos(5));
+    EXPECT_EQ(s.find_batch(offset(20)).value()->position, pos(6));
+    EXPECT_FALSE(s.find_batch(offset(21)).value().has_value());
+    EXPECT_EQ(s.timestamps().lookup(-5).offset, offset(0));
+    EXPECT_EQ(s.find_offset_by_timestamp(3001, offset(0)).value()->offset, offset(10));
+    EXPECT_EQ(s.find_offset_by_timestamp(0, offset(0)).value()->offset, offset(0));
+    EXPECT_FALSE(s.find_offset_by_timestamp(6003, offset(0)).value().has_value());
+}
+
+TEST_F(segment_test, sealed_segment_looks_up_entries_in_mappings) {
+    append_batches(7);
+    EXPECT_FALSE(seg->index().mapped());
+    expect_lookups(*seg, batch_bytes);
+    seg->seal();
+    EXPECT_TRUE(seg->index().mapped());
+    EXPECT_TRUE(seg->timestamps().mapped());
+    EXPECT_EQ(seg->index().heap_entries(), 0u);
+    EXPECT_EQ(seg->timestamps().heap_entries(), 0u);
+    EXPECT_EQ(seg->index().size(), 3u);
+    EXPECT_EQ(seg->timestamps().last()->timestamp, 6002); // the final entry is in the file
+    expect_lookups(*seg, batch_bytes);
+}
+
+TEST_F(segment_test, reopened_segment_looks_up_entries_in_mappings) {
+    append_batches(7);
+    seg->seal();
+    ASSERT_EQ(seg->flush(), storage_errc::none);
+    seg.reset();
+    mapping_counter counting(fs);
+    auto reopened = std::move(*segment::open(counting, dir, offset(0), config));
+    EXPECT_EQ(counting.maps, 2); // .index and .timeindex, nothing read into the heap
+    EXPECT_TRUE(reopened->index().mapped());
+    EXPECT_EQ(reopened->index().heap_entries(), 0u);
+    EXPECT_EQ(reopened->timestamps().heap_entries(), 0u);
+    expect_lookups(*reopened, batch_bytes);
+    EXPECT_EQ(counting.maps, 2);
+}
+
+TEST_F(segment_test, truncating_a_sealed_segment_copies_its_entries_back_to_memory) {
+    append_batches(7);
+    seg->seal();
+    ASSERT_EQ(seg->truncate_to(offset(12)), storage_errc::none); // cuts batches 4..6
+    EXPECT_FALSE(seg->index().mapped());
+    EXPECT_EQ(seg->index().size(), 1u);
+    byte_buffer b = batch(4);
+    ASSERT_EQ(seg->append(protocol::record_batch_view(b), 0), storage_errc::none);
+    ASSERT_EQ(seg->flush(), storage_errc::none);
+    EXPECT_EQ(fs.contents(dir + "/00000000000000000000.index").size(), 2 * offset_index_entry::bytes);
+    seg.reset();
+    auto reopened = std::move(*segment::open(fs, dir, offset(0), config));
+    EXPECT_EQ(reopened->index().last()->position, pos(4));
+    EXPECT_EQ(reopened->next_offset(), offset(15));
+}
+
+TEST_F(segment_test, txn_index_file_is_created_empty_and_removed_with_the_segment) {
+    const std::string txn_path = dir + "/00000000000000000000.txnindex";
+    ASSERT_TRUE(fs.exists(txn_path));
+    EXPECT_TRUE(fs.contents(txn_path).empty());
+    ASSERT_EQ(seg->remove_files(), storage_errc::none);
+    EXPECT_FALSE(fs.exists(txn_path));
+    EXPECT_FALSE(fs.exists(dir + "/00000000000000000000.log"));
+}
+
 } // namespace
 } // namespace sluice::storage
