@@ -19,9 +19,9 @@ using model::partition_id;
 const std::string dir = "/data";
 
 // Counts what is read from .log files, to prove a clean start scans nothing.
-class counting_file_system final : public file_system {
+class counting_file_system final : public forwarding_file_system {
 public:
-    explicit counting_file_system(file_system& inner) : _inner(inner) {}
+    using forwarding_file_system::forwarding_file_system;
     uint64_t log_reads = 0, log_bytes_read = 0, largest_log_read = 0;
 
     result<std::shared_ptr<file_handle>> open(const std::string& path, open_mode mode) override {
@@ -29,16 +29,6 @@ public:
         if (!file || !path.ends_with(".log")) return file;
         return std::shared_ptr<file_handle>(std::make_shared<counting_file>(*this, std::move(*file)));
     }
-    result<std::shared_ptr<const mapped_file>> map_read_only(const std::string& path) override {
-        return _inner.map_read_only(path);
-    }
-    storage_errc rename(const std::string& from, const std::string& to) override { return _inner.rename(from, to); }
-    storage_errc remove(const std::string& path) override { return _inner.remove(path); }
-    result<std::vector<std::string>> list_dir(const std::string& d) override { return _inner.list_dir(d); }
-    storage_errc mkdir(const std::string& d) override { return _inner.mkdir(d); }
-    storage_errc sync_dir(const std::string& d) override { return _inner.sync_dir(d); }
-    bool exists(const std::string& path) override { return _inner.exists(path); }
-
 private:
     class counting_file final : public file_handle {
     public:
@@ -61,7 +51,6 @@ private:
         counting_file_system& _fs;
         std::shared_ptr<file_handle> _file;
     };
-    file_system& _inner;
 };
 
 struct fixture {

@@ -237,27 +237,15 @@ TEST_F(segment_test, failed_undo_fails_the_segment_but_reads_still_work) {
 }
 
 // Counts map_read_only calls, to prove sealed segments look entries up in mappings.
-class mapping_counter final : public file_system {
+class mapping_counter final : public forwarding_file_system {
 public:
-    explicit mapping_counter(file_system& inner) : _inner(inner) {}
+    using forwarding_file_system::forwarding_file_system;
     int maps = 0;
 
     result<std::shared_ptr<const mapped_file>> map_read_only(const std::string& path) override {
         ++maps;
         return _inner.map_read_only(path);
     }
-    result<std::shared_ptr<file_handle>> open(const std::string& path, open_mode mode) override {
-        return _inner.open(path, mode);
-    }
-    storage_errc rename(const std::string& from, const std::string& to) override { return _inner.rename(from, to); }
-    storage_errc remove(const std::string& path) override { return _inner.remove(path); }
-    result<std::vector<std::string>> list_dir(const std::string& d) override { return _inner.list_dir(d); }
-    storage_errc mkdir(const std::string& d) override { return _inner.mkdir(d); }
-    storage_errc sync_dir(const std::string& d) override { return _inner.sync_dir(d); }
-    bool exists(const std::string& path) override { return _inner.exists(path); }
-
-private:
-    file_system& _inner;
 };
 
 // Offset lookups at and between the entries (batches 2, 4, 6 hold them), before the first

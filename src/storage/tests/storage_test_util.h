@@ -9,6 +9,29 @@
 
 namespace sluice::storage::test {
 
+// A file_system that passes every call to another one. Test wrappers derive from it and
+// override only the calls they observe.
+class forwarding_file_system : public file_system {
+public:
+    explicit forwarding_file_system(file_system& inner) : _inner(inner) {}
+
+    result<std::shared_ptr<file_handle>> open(const std::string& path, open_mode mode) override {
+        return _inner.open(path, mode);
+    }
+    result<std::shared_ptr<const mapped_file>> map_read_only(const std::string& path) override {
+        return _inner.map_read_only(path);
+    }
+    storage_errc rename(const std::string& from, const std::string& to) override { return _inner.rename(from, to); }
+    storage_errc remove(const std::string& path) override { return _inner.remove(path); }
+    result<std::vector<std::string>> list_dir(const std::string& d) override { return _inner.list_dir(d); }
+    storage_errc mkdir(const std::string& d) override { return _inner.mkdir(d); }
+    storage_errc sync_dir(const std::string& d) override { return _inner.sync_dir(d); }
+    bool exists(const std::string& path) override { return _inner.exists(path); }
+
+protected:
+    file_system& _inner;
+};
+
 // A batch of `records` records with timestamps first_timestamp_ms + i, values of
 // `value_bytes` bytes, base offset `base` (as the log would have patched it).
 inline byte_buffer make_batch(int records, int64_t first_timestamp_ms = 1000, size_t value_bytes = 10,
