@@ -129,8 +129,13 @@ int run(const serve_options& options) {
     identity.cluster_id = meta.cluster_id;
 
     net::smp shards(shard_count);
-    net::tcp_server kafka_listener(shards, listener, [&identity](net::shard_id) {
-        return std::make_unique<server::dispatcher>(identity, server::handler_table::instance());
+    cluster::metadata_store metadata;
+    server::broker_context ctx;
+    ctx.identity = &identity;
+    ctx.shards = &shards;
+    ctx.metadata = &metadata;
+    net::tcp_server kafka_listener(shards, listener, [&ctx](net::shard_id) {
+        return std::make_unique<server::dispatcher>(ctx, server::handler_table::instance());
     });
     try {
         kafka_listener.listen();

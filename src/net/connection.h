@@ -62,6 +62,9 @@ private:
                                                byte_buffer frame);
     // Waits until `signal` is cancelled (a wake-up) or the connection closes.
     static asio::awaitable<void> wait_for(asio::steady_timer& signal);
+    // Writes one response (size prefix, bytes, file parts by sendfile); false on an error.
+    asio::awaitable<bool> write_response(const response& r);
+    asio::awaitable<bool> send_file(const file_part& part);
     asio::awaitable<bool> read_frame(byte_buffer& frame, size_t& budget_units);
 
     asio::ip::tcp::socket _socket;

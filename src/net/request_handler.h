@@ -2,7 +2,9 @@
 // The interface between a connection (net) and request processing (server): a connection
 // hands every complete frame to its shard's request_handler and writes what comes back.
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include <asio/awaitable.hpp>
 
@@ -23,6 +25,16 @@ struct connection_info {
     std::string client_software_version;
 };
 
+// Bytes of a file sent in the middle of a response with sendfile(2) (a Fetch response's
+// records): sent right before bytes[position]. `keep` holds the file open until written.
+struct file_part {
+    size_t position = 0;
+    int fd = -1;
+    uint64_t offset = 0;
+    uint64_t length = 0;
+    std::shared_ptr<const void> keep;
+};
+
 struct response {
     enum class action : uint8_t {
         send,  // write `bytes` (the response after its 4-byte size prefix)
@@ -31,10 +43,13 @@ struct response {
     };
     action what = action::send;
     byte_buffer bytes;
+    std::vector<file_part> files; // by position; the size prefix counts them too
 
-    static response send(byte_buffer b) { return {action::send, std::move(b)}; }
-    static response none() { return {action::none, {}}; }
-    static response close() { return {action::close, {}}; }
+    static response send(byte_buffer b, std::vector<file_part> files = {}) {
+        return {action::send, std::move(b), std::move(files)};
+    }
+    static response none() { return {action::none, {}, {}}; }
+    static response close() { return {action::close, {}, {}}; }
 };
 
 // One instance per shard (created by the tcp_server's factory on that shard's behalf), called

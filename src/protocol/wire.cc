@@ -3,6 +3,8 @@
 #include <bit>
 #include <limits>
 
+#include "base/assert.h"
+
 namespace sluice::protocol {
 
 double reader::read_float64() noexcept { return std::bit_cast<double>(read_fixed<uint64_t>()); }
@@ -146,9 +148,11 @@ void writer::write_nullable_bytes(const std::optional<bytes_value>& b, bool flex
 }
 
 void writer::write_records(const records_view& r, bool flexible) {
-    if (flexible) write_uvarint(static_cast<uint32_t>(r.data.size() + 1));
-    else write_int32(static_cast<int32_t>(r.data.size()));
-    write_raw(r.data);
+    if (flexible) write_uvarint(static_cast<uint32_t>(r.size() + 1));
+    else write_int32(static_cast<int32_t>(r.size()));
+    if (r.external_size == 0) return write_raw(r.data);
+    SLUICE_ASSERT(_splices != nullptr, "external records written without a splice list");
+    _splices->push_back(splice{_out.size(), r.external_size, r.external_id});
 }
 
 void writer::write_nullable_records(const std::optional<records_view>& r, bool flexible) {

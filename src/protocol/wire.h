@@ -25,12 +25,28 @@ using bytes_value = std::vector<uint8_t>;
 
 // A `records` field: a view into the buffer the message was decoded from (zero-copy). The
 // buffer must outlive the view. Equality compares contents.
+//
+// Writing only: a view may instead stand for `external_size` bytes that the writer does not
+// copy (a Fetch response's record bytes, sent with sendfile from a segment file). The writer
+// writes the length prefix and records a `splice` (where the bytes belong, which external
+// part) for whoever sends the message; `external_id` is the sender's own number for the part.
 struct records_view {
     byte_view data;
+    uint64_t external_size = 0; // > 0: bytes not in `data`, spliced in when sent
+    uint32_t external_id = 0;
+    size_t size() const noexcept { return external_size > 0 ? external_size : data.size(); }
     bool operator==(const records_view& o) const noexcept {
-        return data.size() == o.data.size() &&
+        return data.size() == o.data.size() && external_size == o.external_size && external_id == o.external_id &&
                (data.empty() || std::memcmp(data.data(), o.data.data(), data.size()) == 0);
     }
+};
+
+// Where external record bytes go in a written message: at byte `position` of the output,
+// `size` bytes of the sender's part `external_id`.
+struct splice {
+    size_t position;
+    uint64_t size;
+    uint32_t external_id;
 };
 
 // A tagged field this build does not know; kept so that re-encoding preserves it.
@@ -130,6 +146,9 @@ private:
 class writer {
 public:
     explicit writer(bytes_value& out) noexcept : _out(out) {}
+    // External records (records_view::external_size) are recorded in `splices`; without it
+    // writing one is a logic error.
+    writer(bytes_value& out, std::vector<splice>& splices) noexcept : _out(out), _splices(&splices) {}
 
     template <typename T>
     void write_fixed(T v) {
@@ -170,6 +189,7 @@ public:
 
 private:
     bytes_value& _out;
+    std::vector<splice>* _splices = nullptr;
 };
 
 // Encoded sizes, mirroring writer.
@@ -186,7 +206,7 @@ inline size_t bytes(const bytes_value& b, bool flexible) noexcept { return lengt
 inline size_t nullable_bytes(const std::optional<bytes_value>& b, bool flexible) noexcept {
     return b ? bytes(*b, flexible) : (flexible ? 1 : 4);
 }
-inline size_t records(const records_view& r, bool flexible) noexcept { return length_prefix(r.data.size(), flexible, true) + r.data.size(); }
+inline size_t records(const records_view& r, bool flexible) noexcept { return length_prefix(r.size(), flexible, true) + r.size(); }
 inline size_t nullable_records(const std::optional<records_view>& r, bool flexible) noexcept {
     return r ? records(*r, flexible) : (flexible ? 1 : 4);
 }

@@ -10,6 +10,7 @@
 #include "protocol/api_table.h"
 #include "protocol/error_code.h"
 #include "protocol/generated/header_request_header.h"
+#include "server/broker_context.h"
 #include "server/broker_identity.h"
 
 namespace sluice::server {
@@ -26,8 +27,12 @@ struct request {
     byte_view body;
     net::connection_info& connection;
     const broker_identity& broker;
+    const broker_context& ctx;
     const handler_table& handlers;
     byte_buffer& response;
+    // Record bytes sent from segment files (Fetch): their places in `response`, see
+    // protocol::splice and net::file_part.
+    std::vector<net::file_part>* files = nullptr;
 };
 
 enum class handler_outcome : uint8_t {

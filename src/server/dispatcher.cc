@@ -67,10 +67,11 @@ asio::awaitable<net::response> dispatcher::handle(byte_buffer frame, net::connec
                                    f.api_key, f.api_version);
     }
     byte_buffer out = response_header(f.correlation_id, protocol::response_header_version(*f.api, f.api_version));
-    request r{*f.api, f.api_version, f.header, f.body, connection, _broker, _handlers, out};
+    std::vector<net::file_part> files;
+    request r{*f.api, f.api_version, f.header, f.body, connection, *_ctx.identity, _ctx, _handlers, out, &files};
     switch (co_await h->handle(r)) {
     case handler_outcome::respond:
-        co_return net::response::send(std::move(out));
+        co_return net::response::send(std::move(out), std::move(files));
     case handler_outcome::no_response:
         co_return net::response::none();
     case handler_outcome::close:

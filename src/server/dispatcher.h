@@ -12,20 +12,19 @@
 //
 // Threads: one dispatcher per shard, called on that shard only. Holds no mutable state.
 #include "net/request_handler.h"
-#include "server/broker_identity.h"
+#include "server/broker_context.h"
 #include "server/handler_table.h"
 
 namespace sluice::server {
 
 class dispatcher final : public net::request_handler {
 public:
-    dispatcher(const broker_identity& broker, const handler_table& handlers) noexcept
-        : _broker(broker), _handlers(handlers) {}
+    dispatcher(const broker_context& ctx, const handler_table& handlers) noexcept : _ctx(ctx), _handlers(handlers) {}
 
     asio::awaitable<net::response> handle(byte_buffer frame, net::connection_info& connection) override;
 
 private:
-    const broker_identity& _broker;
+    const broker_context& _ctx;
     const handler_table& _handlers;
 };
 

@@ -63,8 +63,15 @@ protected:
     }
 
     broker_identity broker;
+    cluster::metadata_store metadata;
+    broker_context ctx = [this] {
+        broker_context c;
+        c.identity = &broker;
+        c.metadata = &metadata;
+        return c;
+    }();
     net::connection_info connection{1, 0, "127.0.0.1:5555", {}, {}};
-    dispatcher d{broker, handler_table::instance()};
+    dispatcher d{ctx, handler_table::instance()};
 };
 
 TEST_F(dispatcher_test, api_versions_lists_the_served_apis_and_records_the_client) {
