@@ -8,7 +8,11 @@
 namespace sluice::server {
 
 handler_table::handler_table() {
-    for (const api_handler* h : {&handlers::metadata, &handlers::api_versions, &handlers::describe_cluster}) {
+    for (const api_handler* h : {&handlers::metadata, &handlers::api_versions, &handlers::describe_cluster,
+                                 // data path
+                                 &handlers::produce, &handlers::fetch, &handlers::list_offsets,
+                                 &handlers::delete_records, &handlers::offset_for_leader_epoch,
+                                 &handlers::describe_log_dirs}) {
         const protocol::api_info* api = protocol::find_api(h->api_key);
         SLUICE_ASSERT(api != nullptr, "handler for an API key the protocol does not define");
         SLUICE_ASSERT(h->min_version >= api->schema_min_version && h->max_version <= api->schema_max_version,

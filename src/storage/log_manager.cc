@@ -23,12 +23,23 @@ size_t open_files_cap(size_t configured) {
     return configured;
 }
 
-std::map<topic_partition, model::offset> read_offsets(file_system& fs, const std::string& dir, std::string_view name) {
+// The offsets of checkpoint `name` and of every "<name>.<suffix>" (one per manager sharing the
+// directory), the highest per partition.
+std::map<topic_partition, model::offset> read_offsets(file_system& fs, const std::string& dir, std::string_view name,
+                                                      const std::vector<std::string>& names) {
     std::map<topic_partition, model::offset> out;
-    // Absent or corrupt: every log is recovered from offset 0 (slower, never wrong).
-    auto entries = read_offset_checkpoint(fs, dir, name);
-    if (!entries) return out;
-    for (const partition_offset& e : *entries) out[{e.topic, e.partition}] = e.offset;
+    for (const std::string& file : names) {
+        if (file != name && !(file.starts_with(name) && file.size() > name.size() && file[name.size()] == '.' &&
+                              !file.ends_with(".tmp")))
+            continue;
+        // Absent or corrupt: those logs are recovered from offset 0 (slower, never wrong).
+        auto entries = read_offset_checkpoint(fs, dir, file);
+        if (!entries) continue;
+        for (const partition_offset& e : *entries) {
+            auto [it, added] = out.try_emplace({e.topic, e.partition}, e.offset);
+            if (!added && e.offset > it->second) it->second = e.offset;
+        }
+    }
     return out;
 }
 
@@ -79,19 +90,21 @@ result<std::unique_ptr<log_manager>> log_manager::open(file_system& fs, const cl
 storage_errc log_manager::load() {
     const std::string& dir = _config.dir;
     if (storage_errc e = _files.mkdir(dir); e != storage_errc::none) return e;
-    _report.clean_shutdown = has_clean_shutdown_marker(_files, dir);
-    auto recovery_points = read_offsets(_files, dir, recovery_point_checkpoint);
-    auto start_offsets = read_offsets(_files, dir, log_start_offset_checkpoint);
+    _report.clean_shutdown =
+        _options.shared_directory ? _options.clean_shutdown : has_clean_shutdown_marker(_files, dir);
     auto names = _files.list_dir(dir);
     if (!names) return names.error();
+    auto recovery_points = read_offsets(_files, dir, recovery_point_checkpoint, *names);
+    auto start_offsets = read_offsets(_files, dir, log_start_offset_checkpoint, *names);
     for (const std::string& name : *names) {
         if (name.ends_with(delete_suffix)) {
+            if (_options.shared_directory) continue;
             if (storage_errc e = remove_directory(join_path(dir, name)); e != storage_errc::none) return e;
             ++_report.deleted_directories;
             continue;
         }
         std::optional<topic_partition> tp = topic_partition::parse(name);
-        if (!tp) continue;
+        if (!tp || (_options.owns && !_options.owns(*tp))) continue;
         log_settings settings = _options.settings_for ? _options.settings_for(tp->topic) : _config.defaults;
         log_open_options open_options{.clean_shutdown = _report.clean_shutdown};
         if (auto it = recovery_points.find(*tp); it != recovery_points.end()) open_options.recovery_point = it->second;
@@ -104,7 +117,7 @@ storage_errc log_manager::load() {
     }
     _report.logs = _logs.size();
     // Appends may follow: a crash from now on must not look clean.
-    if (_report.clean_shutdown)
+    if (_report.clean_shutdown && !_options.shared_directory)
         if (storage_errc e = remove_clean_shutdown_marker(_files, dir); e != storage_errc::none) return e;
     return storage_errc::none;
 }
@@ -166,11 +179,13 @@ storage_errc log_manager::write_checkpoints() {
         recovery.push_back({tp.topic, tp.partition, p.log->recovery_point()});
         start.push_back({tp.topic, tp.partition, p.log->log_start_offset()});
     }
-    if (storage_errc e = write_offset_checkpoint(_files, _config.dir, recovery_point_checkpoint, recovery);
+    const std::string recovery_name = std::string(recovery_point_checkpoint) + _options.checkpoint_suffix;
+    const std::string start_name = std::string(log_start_offset_checkpoint) + _options.checkpoint_suffix;
+    if (storage_errc e = write_offset_checkpoint(_files, _config.dir, recovery_name, recovery);
         e != storage_errc::none)
         return e;
     _last_recovery_checkpoint_ms = _clock.now_ms();
-    if (storage_errc e = write_offset_checkpoint(_files, _config.dir, log_start_offset_checkpoint, start);
+    if (storage_errc e = write_offset_checkpoint(_files, _config.dir, start_name, start);
         e != storage_errc::none)
         return e;
     _last_start_offset_checkpoint_ms = _clock.now_ms();
@@ -198,6 +213,7 @@ storage_errc log_manager::shutdown() {
     // Waiters the close made durable succeed; none is left waiting.
     for (auto& [tp, p] : _logs) p.syncer->flushed();
     if (storage_errc e = write_checkpoints(); e != storage_errc::none) return e;
+    if (_options.shared_directory) return storage_errc::none; // the caller writes the marker
     if (storage_errc e = write_clean_shutdown_marker(_files, _config.dir); e != storage_errc::none) return e;
     return _files.sync_dir(_config.dir);
 }

@@ -64,6 +64,19 @@ struct log_manager_options {
     std::function<log_settings(const std::string& topic)> settings_for;
     // Start the flush service's thread (tests of memory_file_system drive rounds instead).
     bool flush_thread = true;
+
+    // Several managers over one directory (one per shard, DESIGN.md §2), each owning some of
+    // its partitions:
+    // - `owns`: the partitions this manager loads (null: all);
+    // - `checkpoint_suffix`: appended to its checkpoint file names ("" for Kafka's names);
+    //   at load every manager reads the files of all suffixes and takes the highest offset
+    //   per partition, so partitions may move between managers across restarts;
+    // - `shared_directory`: the clean-shutdown marker and "-delete" leftovers belong to the
+    //   caller (clean_shutdown says whether the marker was there; shutdown() writes none).
+    std::function<bool(const topic_partition&)> owns;
+    std::string checkpoint_suffix;
+    bool shared_directory = false;
+    bool clean_shutdown = false;
 };
 
 class log_manager {

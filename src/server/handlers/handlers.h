@@ -9,4 +9,12 @@ extern const api_handler api_versions;     // key 18, v0-4
 extern const api_handler metadata;         // key 3, v0-12
 extern const api_handler describe_cluster; // key 60, v0-1
 
+// Data path: partitions on their owner shards.
+extern const api_handler produce;                 // key 0, v0-12
+extern const api_handler fetch;                   // key 1, v4-17
+extern const api_handler list_offsets;            // key 2, v1-10
+extern const api_handler delete_records;          // key 21, v0-2
+extern const api_handler offset_for_leader_epoch; // key 23, v2-4
+extern const api_handler describe_log_dirs;       // key 35, v1-4
+
 } // namespace sluice::server::handlers

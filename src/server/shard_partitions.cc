@@ -1,0 +1,200 @@
+#include "server/shard_partitions.h"
+
+#include <charconv>
+
+#include "base/log.h"
+#include "server/broker_context.h"
+#include "storage/compaction/log_cleaner.h"
+#include "storage/retention.h"
+
+namespace sluice::server {
+
+namespace {
+
+int64_t broker_ms(const storage::properties& props, std::string_view key, int64_t fallback) {
+    auto it = props.find(key);
+    if (it == props.end()) return fallback;
+    int64_t v = 0;
+    auto [ptr, ec] = std::from_chars(it->second.data(), it->second.data() + it->second.size(), v);
+    return ec == std::errc() && ptr == it->second.data() + it->second.size() ? v : fallback;
+}
+
+} // namespace
+
+shard_partitions::shard_partitions(net::shard_id shard, const broker_context& ctx, storage::file_system& fs,
+                                   const storage::clock& clock, storage::log_dir_config dir)
+    : _shard(shard), _ctx(ctx), _fs(fs), _clock(clock), _dir(std::move(dir)),
+      _sessions(static_cast<size_t>(std::max(0, ctx.settings.fetch_sessions))) {}
+
+shard_partitions::~shard_partitions() = default;
+
+storage::storage_errc shard_partitions::open(bool clean_shutdown) {
+    storage::log_manager_options options;
+    net::smp* smp = _ctx.shards;
+    const net::shard_id shard = _shard;
+    options.post = [smp, shard](storage::flush_service::task t) { smp->post_to(shard, std::move(t)); };
+    const uint32_t count = smp->count();
+    options.owns = [shard, count](const storage::topic_partition& tp) {
+        // The metadata quorum's own log directory (__cluster_metadata-0) is not a partition.
+        if (tp.topic.starts_with("__cluster_metadata")) return false;
+        return broker_context::owner_of(tp.topic, tp.partition.value(), count) == shard;
+    };
+    options.checkpoint_suffix = "." + std::to_string(shard);
+    options.shared_directory = true;
+    options.clean_shutdown = clean_shutdown;
+    const storage::properties& broker = _ctx.settings.properties;
+    options.settings_for = [this, &broker](const std::string& topic) {
+        cluster::image_ptr image = _ctx.metadata->current();
+        const cluster::topic_image* t = image->find(topic);
+        return cluster::effective_topic_settings(broker, t ? t->configs : storage::properties{}).log;
+    };
+    auto opened = storage::log_manager::open(_fs, _clock, _dir, std::move(options));
+    if (!opened) return opened.error();
+    _logs = std::move(*opened);
+    _last_retention_ms = _last_cleaning_ms = _clock.now_ms();
+    // Checkpoints of this shard written at once: stale entries of an earlier shard layout go.
+    return _logs->write_checkpoints();
+}
+
+void shard_partitions::reconcile(const cluster::image_ptr& image) {
+    if (!_logs || (_image && image->offset() < _image->offset())) return;
+    _image = image;
+    const uint32_t count = _ctx.shards->count();
+    // Partitions whose topic is gone (or was deleted and created again under another id).
+    for (auto it = _partitions.begin(); it != _partitions.end();) {
+        const cluster::topic_image* t = image->find(it->first.topic);
+        auto next = std::next(it);
+        if (t == nullptr || t->id != it->second.topic_id) remove(it);
+        it = next;
+    }
+    // Logs on disk that no topic claims (deleted while this broker was down, or before a crash
+    // finished removing them): Kafka deletes such stray logs too.
+    std::vector<storage::topic_partition> stray;
+    for (const auto& [tp, log] : _logs->logs()) {
+        const cluster::topic_image* t = image->find(tp.topic);
+        if (t == nullptr || tp.partition.value() >= static_cast<int32_t>(t->partitions.size())) stray.push_back(tp);
+    }
+    for (const auto& tp : stray) {
+        if (_partitions.contains(tp)) continue;
+        log::warn("shard {}: deleting log {} (no such partition in the metadata)", _shard, tp.dir_name());
+        if (auto e = _logs->remove(tp); e != storage::storage_errc::none)
+            log::error("shard {}: deleting {}: {}", _shard, tp.dir_name(), storage::to_string(e));
+    }
+    const storage::properties& broker = _ctx.settings.properties;
+    for (const auto& [name, topic] : image->topics()) {
+        for (size_t i = 0; i < topic->partitions.size(); ++i) {
+            const auto index = static_cast<int32_t>(i);
+            if (broker_context::owner_of(name, index, count) != _shard) continue;
+            storage::topic_partition tp{name, model::partition_id{index}};
+            auto it = _partitions.find(tp);
+            if (it != _partitions.end()) {
+                if (it->second.overrides != topic->configs) {
+                    // Live: everything the broker checks (sizes, timestamps, retention, cleanup);
+                    // segment and flush settings of an open log apply from its next open.
+                    it->second.settings = cluster::effective_topic_settings(broker, topic->configs);
+                    it->second.overrides = topic->configs;
+                }
+                continue;
+            }
+            cluster::topic_settings settings = cluster::effective_topic_settings(broker, topic->configs);
+            auto created = _logs->create(tp, settings.log);
+            if (!created) {
+                log::error("shard {}: creating log {}: {}", _shard, tp.dir_name(), storage::to_string(created.error()));
+                continue;
+            }
+            partition& p = _partitions[tp];
+            p.tp = tp;
+            p.topic_id = topic->id;
+            p.log = *created;
+            p.settings = std::move(settings);
+            p.overrides = topic->configs;
+        }
+    }
+}
+
+void shard_partitions::remove(std::map<storage::topic_partition, partition>::iterator it) {
+    partition& p = it->second;
+    for (auto& [shard, w] : p.waiters) {
+        std::shared_ptr<fetch_wakeup> wake = w;
+        _ctx.shards->post_to(shard, [wake] { wake->timer.cancel(); });
+    }
+    storage::topic_partition tp = it->first;
+    _partitions.erase(it);
+    if (auto e = _logs->remove(tp); e != storage::storage_errc::none)
+        log::error("shard {}: deleting {}: {}", _shard, tp.dir_name(), storage::to_string(e));
+    else
+        log::info("shard {}: deleted log {}", _shard, tp.dir_name());
+}
+
+partition* shard_partitions::find(std::string_view topic, int32_t index) {
+    if (!_logs) return nullptr;
+    storage::topic_partition tp{std::string(topic), model::partition_id{index}};
+    auto it = _partitions.find(tp);
+    cluster::image_ptr current = _ctx.metadata->current();
+    if (it == _partitions.end() || !_image || _image->offset() < current->offset()) {
+        // The image changed and its reconcile is still queued behind this request.
+        reconcile(current);
+        it = _partitions.find(tp);
+    }
+    return it == _partitions.end() ? nullptr : &it->second;
+}
+
+void shard_partitions::appended(partition& p) {
+    for (auto& [shard, w] : p.waiters) {
+        if (w->done.load(std::memory_order_acquire)) continue;
+        std::shared_ptr<fetch_wakeup> wake = w;
+        _ctx.shards->post_to(shard, [wake] { wake->timer.cancel(); });
+    }
+    p.waiters.clear();
+}
+
+void shard_partitions::add_waiter(partition& p, net::shard_id shard, std::shared_ptr<fetch_wakeup> wakeup) {
+    // Fetches that stopped waiting leave their entry until the next append; drop them here so
+    // an idle partition polled forever does not collect entries.
+    std::erase_if(p.waiters, [](const auto& w) { return w.second->done.load(std::memory_order_acquire); });
+    p.waiters.emplace_back(shard, std::move(wakeup));
+}
+
+void shard_partitions::tick() {
+    if (!_logs) return;
+    if (auto e = _logs->tick(); e != storage::storage_errc::none)
+        log::error("shard {}: flush/checkpoint: {}", _shard, storage::to_string(e));
+    const int64_t now = _clock.now_ms();
+    const storage::properties& broker = _ctx.settings.properties;
+    if (now - _last_retention_ms >= broker_ms(broker, "log.retention.check.interval.ms", 300'000)) {
+        _last_retention_ms = now;
+        for (auto& [tp, p] : _partitions) {
+            auto r = storage::apply_retention(*p.log->log, p.settings.retention, now);
+            if (!r) log::error("retention of {}: {}", tp.dir_name(), storage::to_string(r.error()));
+            else if (r->segments_deleted > 0)
+                log::info("retention of {}: {} segment(s) deleted, log start offset {}", tp.dir_name(),
+                          r->segments_deleted, p.log->log->log_start_offset().value());
+        }
+    }
+    if (now - _last_cleaning_ms >= broker_ms(broker, "log.cleaner.backoff.ms", 15'000)) {
+        _last_cleaning_ms = now;
+        for (auto& [tp, p] : _partitions) {
+            if (!p.settings.compact) continue;
+            storage::log_cleaner cleaner(p.settings.compaction);
+            storage::compaction_pass pass;
+            pass.first_dirty_offset = p.first_dirty;
+            pass.now_ms = now;
+            auto r = cleaner.clean(*p.log->log, pass);
+            if (!r) {
+                log::error("compaction of {}: {}", tp.dir_name(), storage::to_string(r.error()));
+                continue;
+            }
+            p.first_dirty = r->first_dirty_offset;
+            if (r->cleaned)
+                log::info("compaction of {}: {} segment(s) rewritten, {} -> {} bytes", tp.dir_name(),
+                          r->segments_rewritten, r->bytes_before, r->bytes_after);
+        }
+    }
+}
+
+storage::storage_errc shard_partitions::shutdown() {
+    if (!_logs) return storage::storage_errc::none;
+    return _logs->shutdown();
+}
+
+} // namespace sluice::server

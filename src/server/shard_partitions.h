@@ -1,0 +1,92 @@
+#pragma once
+// shard_partitions: the partitions one shard owns (broker_context::owner_of) and their logs:
+// one storage::log_manager per shard over the shared log directory (DESIGN.md §2). It keeps
+// the logs in step with the metadata image (reconcile: create logs of new partitions, delete
+// those of deleted topics, apply changed topic configs), wakes long-polling fetches on append,
+// and runs the periodic work: flush.ms and checkpoints, retention, compaction.
+//
+// Threads: everything on the owning shard's thread, except wake-ups, which are posted to the
+// waiting fetch's shard.
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <asio/steady_timer.hpp>
+
+#include "cluster/metadata_image.h"
+#include "cluster/topic_settings.h"
+#include "net/smp.h"
+#include "server/fetch_sessions.h"
+#include "storage/log_manager.h"
+
+namespace sluice::server {
+
+struct broker_context;
+
+// A long-polling fetch waiting on its own shard; an append on another shard cancels the timer.
+struct fetch_wakeup {
+    explicit fetch_wakeup(asio::any_io_executor executor) : timer(std::move(executor)) {}
+    asio::steady_timer timer;
+    std::atomic<bool> done{false}; // set by the fetch when it stops waiting
+};
+
+struct partition {
+    storage::topic_partition tp;
+    uuid topic_id;
+    storage::partition_log* log = nullptr; // owned by the shard's log_manager
+    cluster::topic_settings settings;
+    storage::properties overrides;
+    std::vector<std::pair<net::shard_id, std::shared_ptr<fetch_wakeup>>> waiters;
+    model::offset first_dirty{0}; // compaction progress (not persisted: a restart re-reads)
+    // Single replica: the high watermark is the log end offset.
+    model::offset high_watermark() const noexcept { return log->log->log_end_offset(); }
+};
+
+class shard_partitions {
+public:
+    shard_partitions(net::shard_id shard, const broker_context& ctx, storage::file_system& fs,
+                     const storage::clock& clock, storage::log_dir_config dir);
+    ~shard_partitions();
+
+    // On the shard: opens this shard's logs in the directory.
+    storage::storage_errc open(bool clean_shutdown);
+    // Brings the logs in line with `image`.
+    void reconcile(const cluster::image_ptr& image);
+    // The partition if this shard owns it and the current image has it (nullptr otherwise).
+    partition* find(std::string_view topic, int32_t index);
+    // After an append: wakes the fetches waiting on the partition.
+    void appended(partition& p);
+    void add_waiter(partition& p, net::shard_id shard, std::shared_ptr<fetch_wakeup> wakeup);
+
+    // Periodic work (every second): flush.ms syncs and checkpoints; retention every
+    // log.retention.check.interval.ms; compaction every log.cleaner.backoff.ms.
+    void tick();
+    // Clean shutdown of this shard's logs (the caller writes the marker once all shards did).
+    storage::storage_errc shutdown();
+
+    storage::log_manager& logs() noexcept { return *_logs; }
+    const std::map<storage::topic_partition, partition>& partitions() const noexcept { return _partitions; }
+    net::shard_id shard() const noexcept { return _shard; }
+    // Fetch sessions of the connections on this shard.
+    fetch_sessions& sessions() noexcept { return _sessions; }
+
+private:
+    void remove(std::map<storage::topic_partition, partition>::iterator it);
+
+    net::shard_id _shard;
+    const broker_context& _ctx;
+    storage::file_system& _fs;
+    const storage::clock& _clock;
+    storage::log_dir_config _dir;
+    std::unique_ptr<storage::log_manager> _logs;
+    std::map<storage::topic_partition, partition> _partitions;
+    cluster::image_ptr _image; // the last image reconciled
+    int64_t _last_retention_ms = 0;
+    int64_t _last_cleaning_ms = 0;
+    fetch_sessions _sessions;
+};
+
+} // namespace sluice::server
