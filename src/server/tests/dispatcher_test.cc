@@ -86,7 +86,8 @@ TEST_F(dispatcher_test, api_versions_lists_the_served_apis_and_records_the_clien
     EXPECT_EQ(resp.error_code, error_code::none);
     std::vector<std::tuple<int16_t, int16_t, int16_t>> keys;
     for (auto& k : resp.api_keys) keys.emplace_back(k.api_key, k.min_version, k.max_version);
-    EXPECT_EQ(keys, (std::vector<std::tuple<int16_t, int16_t, int16_t>>{{3, 0, 12}, {18, 0, 4}, {60, 0, 1}}));
+    EXPECT_EQ(keys, (std::vector<std::tuple<int16_t, int16_t, int16_t>>{
+                        {0, 0, 12}, {1, 4, 17}, {2, 1, 10}, {3, 0, 12}, {18, 0, 4}, {21, 0, 2}, {23, 2, 4}, {35, 1, 4}, {60, 0, 1}}));
     EXPECT_EQ(connection.client_software_name, "librdkafka");
     EXPECT_EQ(connection.client_software_version, "2.0.2");
 }
@@ -184,8 +185,8 @@ TEST_F(dispatcher_test, describe_cluster) {
 TEST_F(dispatcher_test, closes_on_unknown_api_unimplemented_api_truncated_and_undecodable) {
     byte_buffer unknown = {0x7f, 0x00, 0x00, 0x01, 0, 0, 0, 1, 0xff, 0xff};
     EXPECT_EQ(dispatch(unknown, 0).what, net::response::action::close);
-    msg::produce_request produce;
-    EXPECT_EQ(dispatch(frame(produce, 9), 1).what, net::response::action::close);
+    msg::describe_acls_request acls; // no handler (yet): closed, as Kafka closes on an API it lacks
+    EXPECT_EQ(dispatch(frame(acls, 3), 1).what, net::response::action::close);
     EXPECT_EQ(dispatch(byte_buffer{0, 3, 0}, 0).what, net::response::action::close);
     msg::metadata_request req;
     byte_buffer cut = frame(req, 12);
