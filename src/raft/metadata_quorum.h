@@ -56,6 +56,8 @@ public:
     // of every `done` that has run.
     uint64_t last_applied() const;
     // Stops the loop cleanly (pending proposals complete with an error); idempotent.
+    // Queued proposals complete with shutting_down; those already handed to raft are written
+    // first (libraft cannot close with appends in flight) and, with one voter, succeed.
     void stop();
 
 private:
@@ -70,7 +72,7 @@ private:
 
     metadata_quorum(const quorum_config& config, state_machine& sm);
     void run(bool bootstrap);
-    // Quorum thread: what the C shim calls back (metadata_quorum_callbacks.cc).
+    // Quorum thread: what the C shim calls back (quorum_callbacks in metadata_quorum.cc).
     friend struct quorum_callbacks;
     void on_woken();
     void submit(proposal p);
