@@ -4,6 +4,8 @@
 #include <fstream>
 #include <limits>
 
+#include "cluster/broker_config_defs.h"
+
 namespace sluice::app {
 
 namespace {
@@ -66,6 +68,7 @@ listener_address parse_listener(const std::string& key, const std::string& value
 
 void apply_setting(broker_config& c, const std::string& key, const std::string& value) {
     constexpr int64_t int32_max = std::numeric_limits<int32_t>::max();
+    c.properties[key] = value;
     if (key == "listeners") {
         c.listener = parse_listener(key, value);
     } else if (key == "advertised.listeners") {
@@ -87,6 +90,8 @@ void apply_setting(broker_config& c, const std::string& key, const std::string& 
         c.connections_max_idle_ms = parse_integer(key, value, 1, int64_t{365} * 24 * 3600 * 1000);
     } else if (key == "queued.max.request.bytes") {
         c.queued_max_request_bytes = parse_integer(key, value, 1, std::numeric_limits<int64_t>::max());
+    } else if (cluster::find_broker_config(key) != nullptr) {
+        if (auto bad = cluster::validate_broker_config(key, value)) throw config_error(*bad);
     } else {
         c.unknown_keys.push_back(key);
     }

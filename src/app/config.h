@@ -42,6 +42,9 @@ struct broker_config {
     // divided over the shards.
     int64_t queued_max_request_bytes = 256ll << 20;
 
+    // Every key as set (server.properties, then --set), for the settings other modules read
+    // (cluster::broker_config_defs: topic defaults, num.partitions, ...; DescribeConfigs).
+    std::map<std::string, std::string, std::less<>> properties;
     // Keys present but not known to Sluice (warned at start).
     std::vector<std::string> unknown_keys;
 };

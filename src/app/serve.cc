@@ -4,18 +4,31 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <charconv>
 #include <cstring>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include <asio/co_spawn.hpp>
+#include <asio/detached.hpp>
+#include <asio/steady_timer.hpp>
+
 #include "app/config.h"
 #include "app/meta_properties.h"
+#include "app/quorum_adapters.h"
 #include "base/log.h"
+#include "cluster/controller.h"
+#include "cluster/topic_config.h"
+#include "net/completion.h"
 #include "net/smp.h"
 #include "net/tcp_server.h"
 #include "server/dispatcher.h"
 #include "server/handler_table.h"
+#include "server/shard_partitions.h"
+#include "storage/checkpoint_file.h"
+#include "storage/posix_file_system.h"
 
 namespace sluice::app {
 
@@ -99,6 +112,51 @@ int wait_for_stop_signal(const sigset_t& signals) {
     return received;
 }
 
+int64_t property(const storage::properties& p, std::string_view key, int64_t fallback) {
+    auto it = p.find(key);
+    if (it == p.end()) return fallback;
+    int64_t v = fallback;
+    std::from_chars(it->second.data(), it->second.data() + it->second.size(), v);
+    return v;
+}
+
+bool property_bool(const storage::properties& p, std::string_view key, bool fallback) {
+    auto it = p.find(key);
+    return it == p.end() ? fallback : it->second == "true";
+}
+
+cluster::controller_config controller_settings(const broker_config& config) {
+    cluster::controller_config c;
+    const auto& p = config.properties;
+    c.node_id = config.node_id;
+    c.default_partitions = static_cast<int32_t>(property(p, "num.partitions", 1));
+    c.default_replication_factor = static_cast<int16_t>(property(p, "default.replication.factor", 1));
+    c.delete_topic_enable = property_bool(p, "delete.topic.enable", true);
+    c.max_partitions = property(p, "max.partitions", c.max_partitions);
+    c.validate_config = [](std::string_view key, std::string_view value) { return cluster::validate_topic_config(key, value); };
+    c.is_list_config = [](std::string_view key) {
+        const cluster::topic_config_def* def = cluster::find_topic_config(key);
+        return def != nullptr && def->type == cluster::config_type::list;
+    };
+    storage::properties broker = p;
+    c.default_value = [broker](std::string_view key) {
+        const cluster::topic_config_def* def = cluster::find_topic_config(key);
+        return def ? cluster::resolve_topic_config(*def, broker, {}).value : std::string();
+    };
+    return c;
+}
+
+// Every second on each shard: flush.ms syncs, checkpoints, retention and compaction.
+asio::awaitable<void> tick_loop(server::shard_partitions& partitions, std::shared_ptr<std::atomic<bool>> stopping) {
+    asio::steady_timer timer(co_await asio::this_coro::executor);
+    while (!stopping->load()) {
+        timer.expires_after(std::chrono::seconds(1));
+        co_await timer.async_wait(net::use_tuple);
+        if (stopping->load()) break;
+        partitions.tick();
+    }
+}
+
 int run(const serve_options& options) {
     broker_config config = load_config(options);
     for (const auto& key : config.unknown_keys) log::warn("unknown configuration key '{}' ignored", key);
@@ -134,6 +192,83 @@ int run(const serve_options& options) {
     ctx.identity = &identity;
     ctx.shards = &shards;
     ctx.metadata = &metadata;
+    ctx.settings.properties = config.properties;
+    ctx.settings.auto_create_topics = property_bool(config.properties, "auto.create.topics.enable", true);
+    ctx.settings.num_partitions = static_cast<int32_t>(property(config.properties, "num.partitions", 1));
+    ctx.settings.default_replication_factor =
+        static_cast<int16_t>(property(config.properties, "default.replication.factor", 1));
+    ctx.settings.fetch_max_bytes = static_cast<int32_t>(property(config.properties, "fetch.max.bytes", 57'671'680));
+    ctx.settings.fetch_sessions =
+        static_cast<int32_t>(property(config.properties, "max.incremental.fetch.session.cache.slots", 1000));
+    ctx.settings.log_dir = config.log_dir;
+
+    // Logs: one manager per shard over the directory; the clean-shutdown marker is the
+    // directory's, read here once and written once every shard has shut down.
+    storage::posix_file_system fs;
+    storage::system_clock clock;
+    const bool clean = storage::has_clean_shutdown_marker(fs, config.log_dir);
+    storage::log_dir_config dir = storage::log_dir_config_from(config.log_dir, config.properties);
+    std::vector<std::unique_ptr<server::shard_partitions>> partitions;
+    for (net::shard_id s = 0; s < shard_count; ++s) {
+        partitions.push_back(std::make_unique<server::shard_partitions>(s, ctx, fs, clock, dir));
+        ctx.partitions.push_back(partitions.back().get());
+    }
+    // Each image the quorum applies reaches every shard, in order.
+    auto shards_open = std::make_shared<std::atomic<bool>>(false);
+    metadata.subscribe([&shards, &ctx, shards_open](const cluster::image_ptr&, const cluster::image_ptr& after) {
+        if (!shards_open->load()) return; // shards reconcile with the current image when they open
+        for (net::shard_id s = 0; s < shards.count(); ++s)
+            shards.post_to(s, [p = ctx.partitions[s], after] { p->reconcile(after); });
+    });
+
+    // The metadata quorum: replays the metadata log into the store before anything serves.
+    raft::quorum_config quorum_config;
+    quorum_config.dir = config.log_dir + "/__cluster_metadata-0";
+    quorum_config.node_id = config.node_id;
+    store_state_machine state_machine(metadata);
+    std::unique_ptr<raft::metadata_quorum> quorum;
+    try {
+        quorum = raft::metadata_quorum::start(quorum_config, state_machine);
+    } catch (const std::exception& e) {
+        log::error("metadata quorum: {}", e.what());
+        return 1;
+    }
+    quorum_metadata_log metadata_log(*quorum);
+    cluster::controller controller(metadata, metadata_log, controller_settings(config));
+    ctx.controller = &controller;
+    log::info("metadata: {} topic(s), {} partition(s) at metadata offset {}", metadata.current()->topics().size(),
+              metadata.current()->partition_count(), metadata.current()->offset());
+
+    shards.start();
+    auto stopping = std::make_shared<std::atomic<bool>>(false);
+    for (net::shard_id s = 0; s < shard_count; ++s) {
+        storage::storage_errc e = shards.run_on(s, [&, s] {
+            storage::storage_errc e = partitions[s]->open(clean);
+            if (e == storage::storage_errc::none) partitions[s]->reconcile(metadata.current());
+            return e;
+        }).get();
+        if (e != storage::storage_errc::none) {
+            log::error("opening the logs in {} (shard {}): {}", config.log_dir, s, storage::to_string(e));
+            quorum->stop();
+            shards.stop();
+            return 1;
+        }
+        asio::co_spawn(shards.context(s), tick_loop(*partitions[s], stopping), asio::detached);
+    }
+    shards_open->store(true);
+    for (net::shard_id s = 0; s < shard_count; ++s)
+        shards.post_to(s, [p = partitions[s].get(), &metadata] { p->reconcile(metadata.current()); });
+    if (clean) {
+        if (storage::remove_clean_shutdown_marker(fs, config.log_dir) != storage::storage_errc::none) {
+            log::error("cannot remove the clean-shutdown marker in {}", config.log_dir);
+            return 1;
+        }
+    }
+    size_t logs = 0;
+    for (auto& p : partitions) logs += p->logs().size();
+    log::info("logs: {} partition(s) opened from {} ({})", logs, config.log_dir,
+              clean ? "clean shutdown" : "recovered after an unclean shutdown or first start");
+
     net::tcp_server kafka_listener(shards, listener, [&ctx](net::shard_id) {
         return std::make_unique<server::dispatcher>(ctx, server::handler_table::instance());
     });
@@ -143,12 +278,10 @@ int run(const serve_options& options) {
         log::error("listeners: {}", e.what());
         return 1;
     }
-    // Filled in before the shards start (thread creation publishes it to them); read-only after.
     const std::string& advertised = config.advertised.host;
     identity.advertised_host = advertised.empty() || advertised == "0.0.0.0" || advertised == "::" ? host_name() : advertised;
     identity.advertised_port = config.advertised.port != 0 ? config.advertised.port : kafka_listener.port();
 
-    shards.start();
     kafka_listener.start();
     log::info("sluice {} node.id={} cluster.id={} shards={}", SLUICE_VERSION, config.node_id, meta.cluster_id, shard_count);
     log::info("data dir {}", config.log_dir);
@@ -159,7 +292,20 @@ int run(const serve_options& options) {
     int sig = wait_for_stop_signal(stop_signals);
     log::info("{}: stopping (no new connections; answering requests in flight)", strsignal(sig));
     kafka_listener.stop();
+    stopping->store(true);
+    // Every log synced and closed, checkpoints written; then the directory's marker.
+    bool all_clean = true;
+    for (net::shard_id s = 0; s < shard_count; ++s) {
+        storage::storage_errc e = shards.run_on(s, [&, s] { return partitions[s]->shutdown(); }).get();
+        if (e != storage::storage_errc::none) {
+            log::error("shard {}: clean shutdown of the logs failed: {}", s, storage::to_string(e));
+            all_clean = false;
+        }
+    }
+    quorum->stop();
     shards.stop();
+    if (all_clean && storage::write_clean_shutdown_marker(fs, config.log_dir) != storage::storage_errc::none)
+        log::error("cannot write the clean-shutdown marker in {}", config.log_dir);
     log::info("stopped");
     return 0;
 }
