@@ -41,6 +41,7 @@ def main():
         "max.in.flight.requests.per.connection": args.max_in_flight,
         "message.timeout.ms": args.timeout_s * 1000,
         "queue.buffering.max.messages": 200000,
+        "reconnect.backoff.max.ms": 1000,  # back soon after a broker restart
     })
     acks, errors = [], []
 
