@@ -452,3 +452,30 @@ TEST_F(data_path, deleted_topics_lose_their_logs) {
 
 } // namespace
 } // namespace sluice::server
+
+namespace sluice::server {
+namespace {
+
+TEST_F(data_path, topic_config_changes_apply_to_open_logs) {
+    create_topic("live", 1, 5);
+    EXPECT_EQ(produce("live", 0, batch_of(0, 30)).error_code, error_code::none);
+    msg::config_record c;
+    c.resource_type = cluster::config_resource_topic;
+    c.resource_name = "live";
+    c.name = "segment.bytes";
+    c.value = "200"; // every batch of 30 records is larger: a roll before each append
+    msg::config_record m = c;
+    m.name = "max.message.bytes";
+    m.value = "100000";
+    store.apply(++index, cluster::encode_entry({c, m}));
+    for (int i = 0; i < 3; ++i) EXPECT_EQ(produce("live", 0, batch_of(30 * (i + 1), 30)).error_code, error_code::record_list_too_large);
+    c.value = "700"; // one ~600-byte batch per segment
+    store.apply(++index, cluster::encode_entry({c}));
+    for (int i = 0; i < 3; ++i) EXPECT_EQ(produce("live", 0, batch_of(30 * (i + 1), 30)).error_code, error_code::none);
+    const net::shard_id owner = ctx.owner_of("live", 0);
+    size_t segments = shards.run_on(owner, [&] { return partitions[owner]->find("live", 0)->log->log->segment_count(); }).get();
+    EXPECT_GE(segments, 3u);
+}
+
+} // namespace
+} // namespace sluice::server
