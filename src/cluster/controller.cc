@@ -195,6 +195,12 @@ void controller::create_topics(std::vector<new_topic> topics, bool validate_only
                 configs[key] = *value;
             }
             if (bad_config) continue;
+            if (_config.validate_configs) {
+                if (auto bad = _config.validate_configs(configs)) {
+                    r.error = err(error_code::invalid_config, *bad);
+                    continue;
+                }
+            }
 
             r.num_partitions = static_cast<int32_t>(assignment.size());
             r.replication_factor = static_cast<int16_t>(assignment.front().size());
@@ -344,7 +350,7 @@ void controller::alter_configs(std::vector<alter_topic_configs> requests, bool v
             const alter_topic_configs& req = requests[i];
             const topic_image* t = image->find(req.topic);
             if (t == nullptr || _deleting.contains(t->id)) {
-                results[i] = err(error_code::unknown_topic_or_partition, "This server does not host this topic-partition.");
+                results[i] = err(error_code::unknown_topic_or_partition, "The topic '" + req.topic + "' does not exist.");
                 continue;
             }
             storage::properties next = req.replace_all ? storage::properties{} : t->configs;
@@ -365,9 +371,10 @@ void controller::alter_configs(std::vector<alter_topic_configs> requests, bool v
                 case config_op::append:
                 case config_op::subtract: {
                     if (!list) {
-                        e = err(error_code::invalid_config, std::string("Config value ") +
-                                                                 (c.op == config_op::append ? "append" : "subtract") +
-                                                                 " is not allowed for config key: " + c.key);
+                        // Kafka 4.0's ConfigurationControlManager wording.
+                        e = err(error_code::invalid_config, std::string("Can't ") +
+                                                                 (c.op == config_op::append ? "APPEND" : "SUBTRACT") +
+                                                                 " to key " + c.key + " because its type is not LIST.");
                         break;
                     }
                     auto it = next.find(c.key);
@@ -397,6 +404,9 @@ void controller::alter_configs(std::vector<alter_topic_configs> requests, bool v
                         break;
                     }
                 }
+            }
+            if (e.ok() && _config.validate_configs) {
+                if (auto bad = _config.validate_configs(next)) e = err(error_code::invalid_config, *bad);
             }
             if (!e.ok() || validate_only) continue;
             for (const auto& [key, value] : t->configs)
