@@ -15,7 +15,8 @@ handler_table::handler_table() {
                                  &handlers::describe_log_dirs,
                                  // admin
                                  &handlers::create_topics, &handlers::delete_topics, &handlers::create_partitions,
-                                 &handlers::describe_topic_partitions}) {
+                                 &handlers::describe_configs, &handlers::alter_configs,
+                                 &handlers::incremental_alter_configs, &handlers::describe_topic_partitions}) {
         const protocol::api_info* api = protocol::find_api(h->api_key);
         SLUICE_ASSERT(api != nullptr, "handler for an API key the protocol does not define");
         SLUICE_ASSERT(h->min_version >= api->schema_min_version && h->max_version <= api->schema_max_version,
