@@ -43,6 +43,47 @@ std::vector<msg::delete_topics_request::delete_topic_state> references(const msg
     return out;
 }
 
+// Answers the references Kafka refuses before asking the controller (into `response`) and
+// returns the rest, each once.
+std::vector<cluster::topic_ref> checked(const std::vector<msg::delete_topics_request::delete_topic_state>& refs,
+                                        const cluster::metadata_image& image, msg::delete_topics_response& response) {
+    auto refuse = [&](std::optional<std::string> name, uuid id, std::string message) {
+        response.responses.push_back(result(std::move(name), id, {error_code::invalid_request, std::move(message)}));
+    };
+    std::map<std::string, int, std::less<>> names;
+    std::map<uuid, int> ids;
+    for (const auto& ref : refs) {
+        if (ref.name && ref.topic_id.is_zero()) ++names[*ref.name];
+        if (!ref.name && !ref.topic_id.is_zero()) ++ids[ref.topic_id];
+    }
+    std::vector<cluster::topic_ref> out;
+    for (const auto& ref : refs) {
+        if (ref.name && !ref.topic_id.is_zero()) {
+            refuse(ref.name, ref.topic_id, "You may not specify both topic name and topic id.");
+        } else if (!ref.name && ref.topic_id.is_zero()) {
+            refuse(std::nullopt, {}, "Neither topic name nor id were specified.");
+        } else if (ref.name) {
+            int& n = names[*ref.name];
+            const cluster::topic_image* t = image.find(*ref.name);
+            if (n > 1)
+                refuse(ref.name, {}, "Duplicate topic name.");
+            else if (n == 1 && t != nullptr && ids.contains(t->id))
+                refuse(ref.name, t->id, "The provided topic name maps to an ID that was already supplied.");
+            else if (n == 1)
+                out.push_back({ref.name, {}});
+            n = 0; // answered once
+        } else {
+            int& n = ids[ref.topic_id];
+            if (n > 1)
+                refuse(std::nullopt, ref.topic_id, "Duplicate topic id.");
+            else if (n == 1)
+                out.push_back({std::nullopt, ref.topic_id});
+            n = 0;
+        }
+    }
+    return out;
+}
+
 asio::awaitable<handler_outcome> handle(request& r) {
     msg::delete_topics_request req;
     if (!req.decode(r.body, r.version)) co_return handler_outcome::close;
@@ -54,48 +95,7 @@ asio::awaitable<handler_outcome> handle(request& r) {
         for (const auto& ref : refs) response.responses.push_back(result(ref.name, ref.topic_id, {code, std::nullopt}));
         co_return respond(r, response);
     }
-
-    std::map<std::string, int, std::less<>> names;
-    std::map<uuid, int> ids;
-    for (const auto& ref : refs) {
-        if (ref.name && ref.topic_id.is_zero()) ++names[*ref.name];
-        if (!ref.name && !ref.topic_id.is_zero()) ++ids[ref.topic_id];
-    }
-    const cluster::image_ptr image = r.ctx.metadata->current();
-    std::vector<cluster::topic_ref> to_delete;
-    for (const auto& ref : refs) {
-        if (ref.name && !ref.topic_id.is_zero()) {
-            response.responses.push_back(result(ref.name, ref.topic_id,
-                                                {error_code::invalid_request, "You may not specify both topic name and topic id."}));
-        } else if (!ref.name && ref.topic_id.is_zero()) {
-            response.responses.push_back(
-                result(std::nullopt, {}, {error_code::invalid_request, "Neither topic name nor id were specified."}));
-        } else if (ref.name) {
-            int& n = names[*ref.name];
-            if (n > 1) {
-                response.responses.push_back(result(ref.name, {}, {error_code::invalid_request, "Duplicate topic name."}));
-                n = 0; // answered once
-            } else if (n == 1) {
-                const cluster::topic_image* t = image->find(*ref.name);
-                if (t != nullptr && ids.contains(t->id)) {
-                    response.responses.push_back(result(ref.name, t->id,
-                                                        {error_code::invalid_request,
-                                                         "The provided topic name maps to an ID that was already supplied."}));
-                } else {
-                    to_delete.push_back({ref.name, {}});
-                }
-            }
-        } else {
-            int& n = ids[ref.topic_id];
-            if (n > 1) {
-                response.responses.push_back(result(std::nullopt, ref.topic_id, {error_code::invalid_request, "Duplicate topic id."}));
-                n = 0;
-            } else if (n == 1) {
-                to_delete.push_back({std::nullopt, ref.topic_id});
-            }
-        }
-    }
-
+    std::vector<cluster::topic_ref> to_delete = checked(refs, *r.ctx.metadata->current(), response);
     if (!to_delete.empty() && r.ctx.controller == nullptr) {
         for (const auto& t : to_delete) response.responses.push_back(result(t.name, t.id, no_controller()));
     } else if (!to_delete.empty()) {
