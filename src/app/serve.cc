@@ -20,7 +20,7 @@
 #include "app/quorum_adapters.h"
 #include "base/log.h"
 #include "cluster/controller.h"
-#include "cluster/topic_config.h"
+#include "cluster/topic_config_hooks.h"
 #include "net/completion.h"
 #include "net/smp.h"
 #include "net/tcp_server.h"
@@ -133,16 +133,7 @@ cluster::controller_config controller_settings(const broker_config& config) {
     c.default_replication_factor = static_cast<int16_t>(property(p, "default.replication.factor", 1));
     c.delete_topic_enable = property_bool(p, "delete.topic.enable", true);
     c.max_partitions = property(p, "max.partitions", c.max_partitions);
-    c.validate_config = [](std::string_view key, std::string_view value) { return cluster::validate_topic_config(key, value); };
-    c.is_list_config = [](std::string_view key) {
-        const cluster::topic_config_def* def = cluster::find_topic_config(key);
-        return def != nullptr && def->type == cluster::config_type::list;
-    };
-    storage::properties broker = p;
-    c.default_value = [broker](std::string_view key) {
-        const cluster::topic_config_def* def = cluster::find_topic_config(key);
-        return def ? cluster::resolve_topic_config(*def, broker, {}).value : std::string();
-    };
+    cluster::set_topic_config_hooks(c, p);
     return c;
 }
 

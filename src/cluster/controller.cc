@@ -46,6 +46,31 @@ std::string join_list(const std::vector<std::string>& items) {
     return out;
 }
 
+// Kafka's ReplicationControlManager.validateManualPartitionAssignment, for a cluster whose
+// only registered broker is `node`. `replication_factor` is the previous partitions' (0: none).
+std::optional<admin_error> check_manual_assignment(const std::vector<int32_t>& replicas, size_t replication_factor,
+                                                   int32_t node) {
+    if (replicas.empty())
+        return err(error_code::invalid_replica_assignment, "The manual partition assignment includes an empty replica list.");
+    std::vector<int32_t> sorted = replicas;
+    std::sort(sorted.begin(), sorted.end());
+    for (size_t i = 0; i < sorted.size(); ++i) {
+        if (sorted[i] != node)
+            return err(error_code::invalid_replica_assignment, "The manual partition assignment includes broker " +
+                                                                    std::to_string(sorted[i]) +
+                                                                    ", but no such broker is registered.");
+        if (i > 0 && sorted[i] == sorted[i - 1])
+            return err(error_code::invalid_replica_assignment, "The manual partition assignment includes the broker " +
+                                                                    std::to_string(sorted[i]) + " more than once.");
+    }
+    if (replication_factor != 0 && sorted.size() != replication_factor)
+        return err(error_code::invalid_replica_assignment,
+                   "The manual partition assignment includes a partition with " + std::to_string(sorted.size()) +
+                       " replica(s), but this is not consistent with previous partitions, which have " +
+                       std::to_string(replication_factor) + " replica(s).");
+    return std::nullopt;
+}
+
 msg::partition_record partition_record_for(const uuid& topic, int32_t index, const std::vector<int32_t>& replicas) {
     msg::partition_record r;
     r.partition_id = model::partition_id{index};
@@ -102,9 +127,9 @@ void controller::create_topics(std::vector<new_topic> topics, bool validate_only
         std::vector<std::string> names; // reserved in _creating until applied
         int64_t partitions = static_cast<int64_t>(image->partition_count()) + _pending_partitions;
         int64_t added = 0;
-        std::set<std::string, std::less<>> collision_keys;
-        for (const auto& [name, topic] : image->topics()) collision_keys.insert(unify_collision_chars(name));
-        for (const auto& name : _creating) collision_keys.insert(unify_collision_chars(name));
+        std::map<std::string, std::string, std::less<>> collision_keys; // unified name -> a name holding it
+        for (const auto& [name, topic] : image->topics()) collision_keys.emplace(unify_collision_chars(name), name);
+        for (const auto& name : _creating) collision_keys.emplace(unify_collision_chars(name), name);
 
         for (size_t i = 0; i < topics.size(); ++i) {
             new_topic& t = topics[i];
@@ -119,46 +144,43 @@ void controller::create_topics(std::vector<new_topic> topics, bool validate_only
                 r.error = err(error_code::topic_already_exists, "Topic '" + t.name + "' already exists.");
                 continue;
             }
-            if (collision_keys.contains(unify_collision_chars(t.name))) {
+            if (auto c = collision_keys.find(unify_collision_chars(t.name)); c != collision_keys.end()) {
                 r.error = err(error_code::invalid_topic_exception,
-                              "Topic '" + t.name + "' collides with an existing topic (names differing only in '.' and '_' collide).");
+                              "Topic '" + t.name + "' collides with existing topic: " + c->second);
                 continue;
             }
             std::vector<std::vector<int32_t>> assignment;
             if (!t.assignments.empty()) {
-                if (t.num_partitions != -1 || t.replication_factor != -1) {
-                    r.error = err(error_code::invalid_request,
-                                  "Both numPartitions or replicationFactor and replicasAssignments were set. "
-                                  "Both cannot be used at the same time.");
+                // KIP-464: an assignment comes with -1 for both counts (Kafka 4.0's wording).
+                if (t.replication_factor != -1) {
+                    r.error = err(error_code::invalid_request, "A manual partition assignment was specified, but "
+                                                               "replication factor was not set to -1.");
                     continue;
                 }
-                bool bad = false;
-                for (const auto& replicas : t.assignments) {
-                    std::set<int32_t> unique(replicas.begin(), replicas.end());
-                    if (replicas.empty() || unique.size() != replicas.size() || *unique.begin() != _config.node_id ||
-                        unique.size() != 1) {
-                        bad = true;
-                        break;
-                    }
+                if (t.num_partitions != -1) {
+                    r.error = err(error_code::invalid_request, "A manual partition assignment was specified, but "
+                                                               "numPartitions was not set to -1.");
+                    continue;
                 }
+                std::optional<admin_error> bad;
+                for (size_t p = 0; p < t.assignments.size() && !bad; ++p)
+                    bad = check_manual_assignment(t.assignments[p], p == 0 ? 0 : t.assignments[p - 1].size(), _config.node_id);
                 if (bad) {
-                    r.error = err(error_code::invalid_replica_assignment,
-                                  "Every partition must be assigned to registered brokers only (broker " +
-                                      std::to_string(_config.node_id) + "), each at most once.");
+                    r.error = std::move(*bad);
                     continue;
                 }
                 assignment = t.assignments;
             } else {
                 const int32_t count = t.num_partitions == -1 ? _config.default_partitions : t.num_partitions;
                 const int16_t rf = t.replication_factor == -1 ? _config.default_replication_factor : t.replication_factor;
+                if (rf <= 0) { // checked before the partition count, as Kafka does
+                    r.error = err(error_code::invalid_replication_factor,
+                                  "Replication factor must be larger than 0, or -1 to use the default value.");
+                    continue;
+                }
                 if (count <= 0) {
                     r.error = err(error_code::invalid_partitions,
                                   "Number of partitions was set to an invalid non-positive value.");
-                    continue;
-                }
-                if (rf <= 0) {
-                    r.error = err(error_code::invalid_replication_factor,
-                                  "Replication factor must be larger than 0, or -1 to use the default value.");
                     continue;
                 }
                 if (rf > 1) {
@@ -195,6 +217,12 @@ void controller::create_topics(std::vector<new_topic> topics, bool validate_only
                 configs[key] = *value;
             }
             if (bad_config) continue;
+            if (_config.validate_configs) {
+                if (auto bad = _config.validate_configs(configs)) {
+                    r.error = err(error_code::invalid_config, *bad);
+                    continue;
+                }
+            }
 
             r.num_partitions = static_cast<int32_t>(assignment.size());
             r.replication_factor = static_cast<int16_t>(assignment.front().size());
@@ -203,7 +231,7 @@ void controller::create_topics(std::vector<new_topic> topics, bool validate_only
             r.topic_id = uuid::random();
             added += r.num_partitions;
             names.push_back(t.name);
-            collision_keys.insert(unify_collision_chars(t.name));
+            collision_keys.emplace(unify_collision_chars(t.name), t.name);
             msg::topic_record tr;
             tr.name = t.name;
             tr.topic_id = r.topic_id;
@@ -279,7 +307,7 @@ void controller::create_partitions(std::vector<new_partitions> requests, bool va
             const new_partitions& req = requests[i];
             const topic_image* t = image->find(req.topic);
             if (t == nullptr || _deleting.contains(t->id)) {
-                results[i] = err(error_code::unknown_topic_or_partition, "This server does not host this topic-partition.");
+                results[i] = admin_error{error_code::unknown_topic_or_partition, std::nullopt}; // Kafka sends no message
                 continue;
             }
             if (_altering.contains(req.topic) || std::find(names.begin(), names.end(), req.topic) != names.end()) {
@@ -287,25 +315,31 @@ void controller::create_partitions(std::vector<new_partitions> requests, bool va
                 continue;
             }
             const auto current = static_cast<int32_t>(t->partitions.size());
-            if (req.count < current) {
-                results[i] = err(error_code::invalid_partitions, "Topic currently has " + std::to_string(current) +
-                                                                    " partitions, which is higher than the requested " +
-                                                                    std::to_string(req.count) + ".");
+            // Kafka 4.0's ReplicationControlManager.createPartitions wording.
+            if (req.count == current) {
+                results[i] = err(error_code::invalid_partitions, "Topic already has " + std::to_string(current) + " partition(s).");
                 continue;
             }
-            if (req.count == current) {
-                results[i] = err(error_code::invalid_partitions, "Topic already has " + std::to_string(current) + " partitions.");
+            if (req.count < current) {
+                results[i] = err(error_code::invalid_partitions, "The topic " + req.topic + " currently has " +
+                                                                    std::to_string(current) + " partition(s); " +
+                                                                    std::to_string(req.count) + " would not be an increase.");
                 continue;
             }
             const int32_t extra = req.count - current;
             if (!req.assignments.empty()) {
-                bool bad = static_cast<int32_t>(req.assignments.size()) != extra;
-                for (const auto& replicas : req.assignments)
-                    if (replicas.size() != 1 || replicas.front() != _config.node_id) bad = true;
-                if (bad) {
+                if (static_cast<int32_t>(req.assignments.size()) != extra) {
                     results[i] = err(error_code::invalid_replica_assignment,
-                                     "Assignments must name one registered broker (" + std::to_string(_config.node_id) +
-                                         ") for each of the " + std::to_string(extra) + " new partition(s).");
+                                     "Attempted to add " + std::to_string(extra) + " additional partition(s), but only " +
+                                         std::to_string(req.assignments.size()) + " assignment(s) were specified.");
+                    continue;
+                }
+                std::optional<admin_error> bad;
+                const size_t replication_factor = t->partitions.empty() ? 0 : t->partitions.front().replicas.size();
+                for (const auto& replicas : req.assignments)
+                    if (!bad) bad = check_manual_assignment(replicas, replication_factor, _config.node_id);
+                if (bad) {
+                    results[i] = std::move(*bad);
                     continue;
                 }
             }
@@ -344,7 +378,7 @@ void controller::alter_configs(std::vector<alter_topic_configs> requests, bool v
             const alter_topic_configs& req = requests[i];
             const topic_image* t = image->find(req.topic);
             if (t == nullptr || _deleting.contains(t->id)) {
-                results[i] = err(error_code::unknown_topic_or_partition, "This server does not host this topic-partition.");
+                results[i] = err(error_code::unknown_topic_or_partition, "The topic '" + req.topic + "' does not exist.");
                 continue;
             }
             storage::properties next = req.replace_all ? storage::properties{} : t->configs;
@@ -365,9 +399,10 @@ void controller::alter_configs(std::vector<alter_topic_configs> requests, bool v
                 case config_op::append:
                 case config_op::subtract: {
                     if (!list) {
-                        e = err(error_code::invalid_config, std::string("Config value ") +
-                                                                 (c.op == config_op::append ? "append" : "subtract") +
-                                                                 " is not allowed for config key: " + c.key);
+                        // Kafka 4.0's ConfigurationControlManager wording.
+                        e = err(error_code::invalid_config, std::string("Can't ") +
+                                                                 (c.op == config_op::append ? "APPEND" : "SUBTRACT") +
+                                                                 " to key " + c.key + " because its type is not LIST.");
                         break;
                     }
                     auto it = next.find(c.key);
@@ -397,6 +432,9 @@ void controller::alter_configs(std::vector<alter_topic_configs> requests, bool v
                         break;
                     }
                 }
+            }
+            if (e.ok() && _config.validate_configs) {
+                if (auto bad = _config.validate_configs(next)) e = err(error_code::invalid_config, *bad);
             }
             if (!e.ok() || validate_only) continue;
             for (const auto& [key, value] : t->configs)

@@ -35,6 +35,9 @@ struct controller_config {
     // A topic config's validity: an error message for INVALID_CONFIG (unknown key included),
     // nullopt when valid. Unset: every key and value accepted.
     std::function<std::optional<std::string>(std::string_view key, std::string_view value)> validate_config;
+    // A topic's whole set of overrides once each key passed validate_config: the rules between
+    // keys (min.compaction.lag.ms <= max.compaction.lag.ms, ...). Unset: any set accepted.
+    std::function<std::optional<std::string>(const storage::properties& overrides)> validate_configs;
     // Whether a key is a LIST config (IncrementalAlterConfigs APPEND/SUBTRACT).
     std::function<bool(std::string_view key)> is_list_config;
     // A key's value when the topic does not override it (broker setting or default), the base

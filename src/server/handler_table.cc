@@ -12,7 +12,11 @@ handler_table::handler_table() {
                                  // data path
                                  &handlers::produce, &handlers::fetch, &handlers::list_offsets,
                                  &handlers::delete_records, &handlers::offset_for_leader_epoch,
-                                 &handlers::describe_log_dirs}) {
+                                 &handlers::describe_log_dirs,
+                                 // admin
+                                 &handlers::create_topics, &handlers::delete_topics, &handlers::create_partitions,
+                                 &handlers::describe_configs, &handlers::alter_configs,
+                                 &handlers::incremental_alter_configs, &handlers::describe_topic_partitions}) {
         const protocol::api_info* api = protocol::find_api(h->api_key);
         SLUICE_ASSERT(api != nullptr, "handler for an API key the protocol does not define");
         SLUICE_ASSERT(h->min_version >= api->schema_min_version && h->max_version <= api->schema_max_version,

@@ -89,10 +89,13 @@ void shard_partitions::reconcile(const cluster::image_ptr& image) {
             auto it = _partitions.find(tp);
             if (it != _partitions.end()) {
                 if (it->second.overrides != topic->configs) {
-                    // Live: everything the broker checks (sizes, timestamps, retention, cleanup);
-                    // segment and flush settings of an open log apply from its next open.
+                    // Live: everything the broker checks (sizes, timestamps, retention, cleanup),
+                    // roll and flush rules; index sizes from the next segment.
                     it->second.settings = cluster::effective_topic_settings(broker, topic->configs);
                     it->second.overrides = topic->configs;
+                    it->second.log->log->reconfigure(it->second.settings.log.log);
+                    it->second.log->syncer->reconfigure(it->second.settings.log.flush);
+                    it->second.log->settings = it->second.settings.log;
                 }
                 continue;
             }

@@ -107,6 +107,16 @@ public:
 
     model::offset recovery_point() const noexcept { return _recovery_point; }
 
+    // A topic config change: roll rules (segment.bytes, segment.ms, jitter) and
+    // message.timestamp.type apply from the next append; index settings from the next
+    // segment. The jitter seed stays the partition's.
+    void reconfigure(const log_config& config) {
+        const uint64_t seed = _config.jitter_seed;
+        _config = config;
+        _config.jitter_seed = seed;
+    }
+    const log_config& config() const noexcept { return _config; }
+
     // Group commit (log_sync.cc, flush_service.h). A plan covering everything appended so far;
     // after the flush service synced it, mark_synced() moves the recovery point to its end
     // (unless the log was truncated since), mark_sync_failed() makes a later plan redo its

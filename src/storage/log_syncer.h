@@ -44,6 +44,9 @@ public:
     // The owner flushed the log itself (log::flush or close): the waiters it covered succeed.
     void flushed();
 
+    // flush.messages / flush.ms changed (a topic config change); applies from the next append or tick.
+    void reconfigure(const flush_settings& settings) { _settings = settings; }
+
     // Every offset below it is on disk (as this thread has been told).
     model::offset durable_offset() const noexcept { return _log.recovery_point(); }
     size_t waiting() const noexcept { return _waiters.size(); }

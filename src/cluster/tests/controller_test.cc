@@ -109,10 +109,13 @@ TEST_F(fixture, create_errors_are_kafkas) {
     EXPECT_TRUE(r[9].error.ok());
     EXPECT_EQ(r[9].num_partitions, 2);
     EXPECT_EQ(r[10].error.code, error_code::invalid_replica_assignment);
+    EXPECT_EQ(*r[10].error.message, "The manual partition assignment includes broker 2, but no such broker is registered.");
     EXPECT_EQ(r[11].error.code, error_code::invalid_request);
+    EXPECT_EQ(*r[11].error.message, "A manual partition assignment was specified, but numPartitions was not set to -1.");
     EXPECT_TRUE(r[12].error.ok());
     EXPECT_EQ(r[13].error.code, error_code::topic_already_exists);
-    EXPECT_EQ(r[14].error.code, error_code::invalid_topic_exception); // collides with "a.b"
+    EXPECT_EQ(r[14].error.code, error_code::invalid_topic_exception);
+    EXPECT_EQ(*r[14].error.message, "Topic 'a_b' collides with existing topic: a.b");
     EXPECT_EQ(r[15].error.code, error_code::invalid_partitions);     // max.partitions=20
     EXPECT_EQ(store.current()->topics().size(), 4u); // orders, a.b, m1, dup
 }
@@ -162,10 +165,13 @@ TEST_F(fixture, adds_partitions) {
     EXPECT_EQ(r[1].code, error_code::unknown_topic_or_partition);
     r = add_partitions({{"t", 1, {}}});
     EXPECT_EQ(r[0].code, error_code::invalid_partitions);
-    EXPECT_EQ(*r[0].message, "Topic currently has 5 partitions, which is higher than the requested 1.");
+    EXPECT_EQ(*r[0].message, "The topic t currently has 5 partition(s); 1 would not be an increase.");
     EXPECT_EQ(store.current()->find("t")->partitions.size(), 5u);
     auto same = add_partitions({{"t", 5, {}}});
-    EXPECT_EQ(*same[0].message, "Topic already has 5 partitions.");
+    EXPECT_EQ(*same[0].message, "Topic already has 5 partition(s).");
+    auto assigned = add_partitions({{"t", 7, {{1}}}, {"t", 6, {{2}}}});
+    EXPECT_EQ(*assigned[0].message, "Attempted to add 2 additional partition(s), but only 1 assignment(s) were specified.");
+    EXPECT_EQ(*assigned[1].message, "The manual partition assignment includes broker 2, but no such broker is registered.");
     auto dry = add_partitions({{"t", 7, {}}}, true);
     EXPECT_TRUE(dry[0].ok());
     EXPECT_EQ(store.current()->find("t")->partitions.size(), 5u);

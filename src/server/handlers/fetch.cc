@@ -157,7 +157,7 @@ asio::awaitable<handler_outcome> handle(request& r) {
         }
     }
     const int32_t session_id = session ? session->id : 0;
-    if (session) ++session->next_epoch;
+    if (session) session->next_epoch = incremental ? req.session_epoch + 1 : 1;
 
     // --- Long poll ------------------------------------------------------------------------
     const int64_t max_bytes = std::min<int64_t>(std::max(req.max_bytes, 1), settings.fetch_max_bytes);

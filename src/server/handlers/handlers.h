@@ -17,4 +17,13 @@ extern const api_handler delete_records;          // key 21, v0-2
 extern const api_handler offset_for_leader_epoch; // key 23, v2-4
 extern const api_handler describe_log_dirs;       // key 35, v1-4
 
+// Admin: topics and configs through the controller.
+extern const api_handler create_topics;             // key 19, v2-7
+extern const api_handler delete_topics;             // key 20, v1-6
+extern const api_handler describe_configs;          // key 32, v1-4
+extern const api_handler alter_configs;             // key 33, v0-2
+extern const api_handler create_partitions;         // key 37, v0-3
+extern const api_handler incremental_alter_configs; // key 44, v0-1
+extern const api_handler describe_topic_partitions; // key 75, v0
+
 } // namespace sluice::server::handlers

@@ -87,7 +87,8 @@ TEST_F(dispatcher_test, api_versions_lists_the_served_apis_and_records_the_clien
     std::vector<std::tuple<int16_t, int16_t, int16_t>> keys;
     for (auto& k : resp.api_keys) keys.emplace_back(k.api_key, k.min_version, k.max_version);
     EXPECT_EQ(keys, (std::vector<std::tuple<int16_t, int16_t, int16_t>>{
-                        {0, 0, 12}, {1, 4, 17}, {2, 1, 10}, {3, 0, 12}, {18, 0, 4}, {21, 0, 2}, {23, 2, 4}, {35, 1, 4}, {60, 0, 1}}));
+                        {0, 0, 12}, {1, 4, 17}, {2, 1, 10}, {3, 0, 12}, {18, 0, 4}, {19, 2, 7}, {20, 1, 6}, {21, 0, 2},
+                        {23, 2, 4}, {32, 1, 4}, {33, 0, 2}, {35, 1, 4}, {37, 0, 3}, {44, 0, 1}, {60, 0, 1}, {75, 0, 0}}));
     EXPECT_EQ(connection.client_software_name, "librdkafka");
     EXPECT_EQ(connection.client_software_version, "2.0.2");
 }
@@ -171,11 +172,29 @@ TEST_F(dispatcher_test, describe_cluster) {
     ASSERT_EQ(resp.brokers.size(), 1u);
     EXPECT_EQ(resp.brokers[0].broker_id, model::node_id{7});
     EXPECT_EQ(resp.brokers[0].port, 19092);
+    EXPECT_EQ(resp.endpoint_type, 1);
+    EXPECT_EQ(resp.cluster_authorized_operations, INT32_MIN); // not asked for
+
+    req.include_cluster_authorized_operations = true; // no authorizer: every cluster operation
+    r = dispatch(frame(req, 0), 1); // flexible from v0: response header v1
+    msg::describe_cluster_response v0;
+    ASSERT_TRUE(v0.decode(r.body, 0));
+    EXPECT_EQ(v0.cluster_authorized_operations, 8096);
 
     req.endpoint_type = 2; // controllers: the wrong endpoint type on a broker listener
     r = dispatch(frame(req, 1), 1);
-    ASSERT_TRUE(resp.decode(r.body, 1));
-    EXPECT_EQ(resp.error_code, error_code::mismatched_endpoint_type);
+    msg::describe_cluster_response wrong;
+    ASSERT_TRUE(wrong.decode(r.body, 1));
+    EXPECT_EQ(wrong.error_code, error_code::mismatched_endpoint_type);
+    EXPECT_EQ(wrong.error_message,
+              "The request was sent to an endpoint of type BROKER, but we wanted an endpoint of type CONTROLLER");
+    EXPECT_TRUE(wrong.brokers.empty()); // Kafka fills in nothing else
+    EXPECT_EQ(wrong.cluster_id, "");
+    req.endpoint_type = 0;
+    r = dispatch(frame(req, 1), 1);
+    ASSERT_TRUE(wrong.decode(r.body, 1));
+    EXPECT_EQ(wrong.error_code, error_code::unsupported_endpoint_type);
+    EXPECT_EQ(wrong.error_message, "Unsupported endpoint type 0");
 
     r = dispatch(frame(req, 2), 1); // v2 is defined but not served
     ASSERT_TRUE(resp.decode(r.body, 2));
@@ -185,8 +204,8 @@ TEST_F(dispatcher_test, describe_cluster) {
 TEST_F(dispatcher_test, closes_on_unknown_api_unimplemented_api_truncated_and_undecodable) {
     byte_buffer unknown = {0x7f, 0x00, 0x00, 0x01, 0, 0, 0, 1, 0xff, 0xff};
     EXPECT_EQ(dispatch(unknown, 0).what, net::response::action::close);
-    msg::describe_acls_request acls; // no handler (yet): closed, as Kafka closes on an API it lacks
-    EXPECT_EQ(dispatch(frame(acls, 3), 1).what, net::response::action::close);
+    msg::create_delegation_token_request unserved; // no handler
+    EXPECT_EQ(dispatch(frame(unserved, 3), 1).what, net::response::action::close);
     EXPECT_EQ(dispatch(byte_buffer{0, 3, 0}, 0).what, net::response::action::close);
     msg::metadata_request req;
     byte_buffer cut = frame(req, 12);

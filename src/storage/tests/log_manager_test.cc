@@ -275,3 +275,53 @@ TEST(log_manager, ten_thousand_partitions_start_clean_without_reading_segments) 
 
 } // namespace
 } // namespace sluice::storage
+
+namespace sluice::storage {
+namespace {
+
+// Two managers over one directory, as the broker's shards run them: each loads only its own
+// partitions and writes its own checkpoints; a later layout (one manager) finds everything.
+TEST(log_manager, managers_sharing_a_directory_split_partitions_and_merge_checkpoints) {
+    fixture f;
+    auto options_for = [](int shard) {
+        log_manager_options o;
+        o.owns = [shard](const topic_partition& tp) { return tp.partition.value() % 2 == shard; };
+        o.checkpoint_suffix = "." + std::to_string(shard);
+        o.shared_directory = true;
+        return o;
+    };
+    {
+        auto a = f.open(f.fs, options_for(0));
+        auto b = f.open(f.fs, options_for(1));
+        auto p0 = a->create(orders0, a->config().defaults);
+        auto p1 = b->create(orders1, b->config().defaults);
+        ASSERT_TRUE(p0.ok() && p1.ok());
+        f.append_synced(*a, **p0, 3);
+        f.append_synced(*b, **p1, 5);
+        ASSERT_EQ((*p1)->log->delete_records(offset(2)), storage_errc::none);
+        ASSERT_EQ(a->shutdown(), storage_errc::none);
+        ASSERT_EQ(b->shutdown(), storage_errc::none);
+        EXPECT_FALSE(has_clean_shutdown_marker(f.fs, dir)); // the caller's to write
+        EXPECT_TRUE(f.fs.exists(dir + "/recovery-point-offset-checkpoint.0"));
+        EXPECT_TRUE(f.fs.exists(dir + "/recovery-point-offset-checkpoint.1"));
+    }
+    {
+        auto again = f.open(f.fs, options_for(1));
+        EXPECT_EQ(again->size(), 1u);
+        EXPECT_NE(again->find(orders1), nullptr);
+        EXPECT_EQ(again->find(orders0), nullptr);
+        ASSERT_EQ(again->shutdown(), storage_errc::none);
+    }
+    // One manager for the whole directory: both partitions, offsets from both files.
+    log_manager_options one;
+    one.shared_directory = true;
+    one.clean_shutdown = true; // no scan: the recovery points must come from the files
+    auto all = f.open(f.fs, std::move(one));
+    ASSERT_EQ(all->size(), 2u);
+    EXPECT_EQ(all->find(orders0)->log->recovery_point(), offset(3));
+    EXPECT_EQ(all->find(orders1)->log->recovery_point(), offset(5));
+    EXPECT_EQ(all->find(orders1)->log->log_start_offset(), offset(2));
+}
+
+} // namespace
+} // namespace sluice::storage
