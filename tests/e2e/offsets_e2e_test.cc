@@ -9,7 +9,6 @@
 
 #include "e2e/e2e_support.h"
 #include "e2e/raw_requests.h"
-#include "protocol/generated/api_002_list_offsets.h"
 #include "protocol/generated/api_021_delete_records.h"
 
 namespace sluice::e2e {
@@ -22,33 +21,7 @@ using protocol::error_code;
 
 constexpr int64_t base_ms = 1'700'000'000'000;
 
-struct listed {
-    error_code error = error_code::none;
-    int64_t timestamp = -1;
-    int64_t offset = -1;
-    bool operator==(const listed&) const = default;
-};
-
-void PrintTo(const listed& l, std::ostream* os) {
-    *os << "{" << protocol::name(l.error) << ", ts " << l.timestamp << ", offset " << l.offset << "}";
-}
-
-// ListOffsets v7 (the first with max timestamp, KIP-734) for one partition.
-listed list_offset(uint16_t port, const std::string& topic, int32_t partition, int64_t timestamp) {
-    test_client client(port);
-    msg::list_offsets_request req;
-    req.replica_id = model::node_id{-1};
-    auto& t = req.topics.emplace_back();
-    t.name = topic;
-    auto& p = t.partitions.emplace_back();
-    p.partition_index = model::partition_id{partition};
-    p.timestamp = timestamp;
-    auto resp = round_trip<msg::list_offsets_response>(client, req, 7);
-    if (!resp || resp->topics.size() != 1 || resp->topics[0].partitions.size() != 1)
-        return {error_code::unknown_server_error, -2, -2};
-    const auto& out = resp->topics[0].partitions[0];
-    return {out.error_code, out.timestamp, out.offset.value()};
-}
+using listed = listed_offset;
 
 std::string joined(const std::vector<int64_t>& values) {
     std::string text;

@@ -5,9 +5,12 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <ostream>
 #include <string>
+#include <vector>
 
 #include "base/bytes.h"
+#include "protocol/error_code.h"
 #include "net/tests/test_client.h"
 #include "protocol/api_table.h"
 #include "protocol/generated/header_request_header.h"
@@ -58,5 +61,29 @@ std::optional<Response> round_trip(net::testing::test_client& client, const Requ
         return std::nullopt;
     return response;
 }
+
+// ListOffsets v7 (the first with max timestamp, KIP-734) for one partition: error, timestamp
+// and offset; {unknown_server_error, -2, -2} when there was no answer.
+struct listed_offset {
+    protocol::error_code error = protocol::error_code::none;
+    int64_t timestamp = -1;
+    int64_t offset = -1;
+    bool operator==(const listed_offset&) const = default;
+};
+void PrintTo(const listed_offset& l, std::ostream* os);
+listed_offset list_offset(uint16_t port, const std::string& topic, int32_t partition, int64_t timestamp);
+
+// CreateTopics v7 for one topic (replication factor 1), then polls ListOffsets (bounded) until
+// every partition answers: the broker's shards open a new partition's log after the answer.
+// The topic's error; none once it is usable.
+protocol::error_code create_topic(uint16_t port, const std::string& topic, int32_t partitions);
+
+// A record batch v2 of `count` uncompressed records, keys "k<i>", values of `value_bytes`
+// bytes of `fill`, CreateTime now.
+byte_buffer make_batch(int count, size_t value_bytes, char fill);
+
+// The frame payload of a Produce v9 request: one batch per (partition, batch).
+std::string produce_frame(const std::string& topic, const std::vector<std::pair<int32_t, byte_view>>& batches,
+                          int16_t acks, int32_t correlation_id);
 
 } // namespace sluice::e2e
