@@ -7,7 +7,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <fstream>
 #include <map>
 #include <string>
 #include <tuple>
@@ -24,22 +23,6 @@ using namespace std::chrono_literals;
 
 constexpr int message_count = 100'000;
 constexpr int partition_count = 3;
-
-// How many records of a partition's log sit in batches of each codec (0 none .. 4 zstd),
-// from the batch headers of its segment files (docs/formats/record_batch.md: length at byte
-// 8, magic at 16, attributes at 21 with the codec in the low 3 bits, record count at 57).
-std::map<int, int64_t> records_by_codec(const std::string& data_dir, const std::string& topic, int partition) {
-    std::map<int, int64_t> records;
-    for (const auto& segment : segment_files(data_dir, topic, partition)) {
-        std::ifstream in(segment, std::ios::binary);
-        std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        auto u8 = [&](size_t at) { return static_cast<uint32_t>(static_cast<uint8_t>(bytes[at])); };
-        auto be32 = [&](size_t at) { return u8(at) << 24 | u8(at + 1) << 16 | u8(at + 2) << 8 | u8(at + 3); };
-        for (size_t at = 0; at + 61 <= bytes.size() && u8(at + 16) == 2; at += 12 + be32(at + 8))
-            records[static_cast<int>(u8(at + 22) & 0x7)] += static_cast<int32_t>(be32(at + 57));
-    }
-    return records;
-}
 
 int codec_id(const std::string& codec) {
     const std::vector<std::string> ids = {"none", "gzip", "snappy", "lz4", "zstd"};

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <csignal>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
 namespace sluice::e2e {
 
@@ -49,6 +51,21 @@ std::vector<int64_t> segment_bases(const std::string& data_dir, const std::strin
     for (const auto& file : segment_files(data_dir, topic, partition))
         bases.push_back(std::stoll(std::filesystem::path(file).stem().string()));
     return bases;
+}
+
+// docs/formats/record_batch.md: batch length at byte 8, magic at 16, attributes at 21 (codec
+// in the low 3 bits of their second byte), record count at 57.
+std::map<int, int64_t> records_by_codec(const std::string& data_dir, const std::string& topic, int partition) {
+    std::map<int, int64_t> records;
+    for (const auto& segment : segment_files(data_dir, topic, partition)) {
+        std::ifstream in(segment, std::ios::binary);
+        std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        auto u8 = [&](size_t at) { return static_cast<uint32_t>(static_cast<uint8_t>(bytes[at])); };
+        auto be32 = [&](size_t at) { return u8(at) << 24 | u8(at + 1) << 16 | u8(at + 2) << 8 | u8(at + 3); };
+        for (size_t at = 0; at + 61 <= bytes.size() && u8(at + 16) == 2; at += 12 + be32(at + 8))
+            records[static_cast<int>(u8(at + 22) & 0x7)] += static_cast<int32_t>(be32(at + 57));
+    }
+    return records;
 }
 
 void broker_test::start(std::vector<std::string> extra) {

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -31,6 +32,10 @@ std::vector<std::string> lines_starting(std::string_view text, std::string_view 
 std::vector<std::string> segment_files(const std::string& data_dir, const std::string& topic, int partition);
 // The base offsets of those segments.
 std::vector<int64_t> segment_bases(const std::string& data_dir, const std::string& topic, int partition);
+
+// How many records of a partition's log sit in batches of each codec (0 none, 1 gzip,
+// 2 snappy, 3 lz4, 4 zstd), read from the batch headers of its segment files.
+std::map<int, int64_t> records_by_codec(const std::string& data_dir, const std::string& topic, int partition);
 
 // A test with one broker: start() runs it; every test ends with a clean SIGTERM shutdown.
 class broker_test : public ::testing::Test {
