@@ -138,5 +138,44 @@ INSTANTIATE_TEST_SUITE_P(clients, bulk_clients_e2e,
                                             ::testing::Values("none", "gzip", "snappy", "lz4", "zstd")),
                          [](const auto& info) { return std::get<0>(info.param) + "_" + std::get<1>(info.param); });
 
+// compression.type set on the topic: the broker rewrites each batch with that codec (Kafka's
+// log validator does the same), whatever the producer used; consumers see the same messages.
+class topic_codec_e2e : public broker_test, public ::testing::WithParamInterface<std::tuple<std::string, std::string>> {};
+
+TEST_P(topic_codec_e2e, the_broker_recompresses_to_the_topic_codec) {
+    const auto& [producer_codec, topic_codec] = GetParam();
+    if (!python_has("confluent_kafka") || !python_has("kafka"))
+        GTEST_SKIP() << "needs python3-confluent-kafka and python3-kafka";
+    start();
+    const std::string topic = "recompressed-" + producer_codec + "-" + topic_codec;
+    auto created = run_script("confluent_create_topic.py",
+                              {broker->bootstrap(), topic, "3", "compression.type=" + topic_codec}, 60s);
+    ASSERT_TRUE(created.ok()) << created.describe() << broker->log();
+    auto produced = run_script("confluent_produce.py",
+                               {broker->bootstrap(), topic, "--count", "20000", "--codec", producer_codec});
+    ASSERT_TRUE(produced.ok()) << produced.describe() << broker->log();
+    const auto acknowledged = lines_starting(produced.out, "partition ");
+    ASSERT_EQ(acknowledged.size(), 3u) << produced.out;
+    for (const std::string consumer : {"confluent_consume.py", "kafka_python_consume.py"}) {
+        auto consumed = run_script(consumer, {broker->bootstrap(), topic});
+        ASSERT_TRUE(consumed.ok()) << consumer << ": " << consumed.describe() << broker->log();
+        EXPECT_EQ(lines_starting(consumed.out, "partition "), acknowledged) << consumer;
+        EXPECT_EQ(lines_starting(consumed.out, "consumed "),
+                  std::vector<std::string>{"consumed 20000 bad 0 order_violations 0 gaps 0"})
+            << consumer << ":\n" << consumed.out;
+    }
+    const int stored = topic_codec == "uncompressed" ? 0 : codec_id(topic_codec);
+    for (int p = 0; p < 3; ++p) {
+        const int64_t n = 20000 / 3 + (p < 20000 % 3 ? 1 : 0);
+        EXPECT_EQ(records_by_codec(broker->data_dir(), topic, p), (std::map<int, int64_t>{{stored, n}}))
+            << "partition " << p;
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(codecs, topic_codec_e2e,
+                         ::testing::Values(std::make_tuple("none", "zstd"), std::make_tuple("gzip", "uncompressed"),
+                                           std::make_tuple("snappy", "gzip"), std::make_tuple("zstd", "snappy")),
+                         [](const auto& info) { return std::get<0>(info.param) + "_to_" + std::get<1>(info.param); });
+
 } // namespace
 } // namespace sluice::e2e
