@@ -119,7 +119,7 @@ void shard_partitions::remove(std::map<storage::topic_partition, partition>::ite
     partition& p = it->second;
     for (auto& [shard, w] : p.waiters) {
         std::shared_ptr<fetch_wakeup> wake = w;
-        _ctx.shards->post_to(shard, [wake] { wake->timer.cancel(); });
+        _ctx.shards->post_to(shard, [wake] { wake->wake(); });
     }
     storage::topic_partition tp = it->first;
     _partitions.erase(it);
@@ -146,7 +146,7 @@ void shard_partitions::appended(partition& p) {
     for (auto& [shard, w] : p.waiters) {
         if (w->done.load(std::memory_order_acquire)) continue;
         std::shared_ptr<fetch_wakeup> wake = w;
-        _ctx.shards->post_to(shard, [wake] { wake->timer.cancel(); });
+        _ctx.shards->post_to(shard, [wake] { wake->wake(); });
     }
     p.waiters.clear();
 }

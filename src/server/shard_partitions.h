@@ -26,10 +26,19 @@ namespace sluice::server {
 
 struct broker_context;
 
-// A long-polling fetch waiting on its own shard; an append on another shard cancels the timer.
+// A long-polling fetch waiting on its own shard; an append on another shard wakes it with
+// wake(), posted to the fetch's shard.
 struct fetch_wakeup {
     explicit fetch_wakeup(asio::any_io_executor executor) : timer(std::move(executor)) {}
+    // On the fetch's shard. Sticky: a wake that arrives after the fetch registered but before
+    // it started waiting (its read is still on the way back from the owner shard) must not be
+    // lost, so the fetch checks `woken` before it waits.
+    void wake() {
+        woken = true;
+        timer.cancel();
+    }
     asio::steady_timer timer;
+    bool woken = false;            // the fetch's shard only
     std::atomic<bool> done{false}; // set by the fetch when it stops waiting
 };
 

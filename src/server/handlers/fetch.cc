@@ -178,8 +178,10 @@ asio::awaitable<handler_outcome> handle(request& r) {
             if (wakeup) wakeup->done = true;
             break;
         }
-        wakeup->timer.expires_at(deadline);
-        co_await wakeup->timer.async_wait(net::use_tuple);
+        if (!wakeup->woken) { // woken already: an append came while the read was on its way back
+            wakeup->timer.expires_at(deadline);
+            co_await wakeup->timer.async_wait(net::use_tuple);
+        }
         wakeup->done = true;
     }
 
