@@ -282,6 +282,11 @@ int run(const serve_options& options) {
 
     int sig = wait_for_stop_signal(stop_signals);
     log::info("{}: stopping (no new connections; answering requests in flight)", strsignal(sig));
+    // Long polls answer now with what they have: the listener's drain waits for requests in
+    // flight, and a fetch would otherwise hold it until its deadline (up to 30 s).
+    for (net::shard_id s = 0; s < shard_count; ++s)
+        shards.run_on(s, [&, s] { partitions[s]->stop_long_polls(); }).get();
+    for (net::shard_id s = 0; s < shard_count; ++s) shards.run_on(s, [&, s] { partitions[s]->wake_waiters(); }).get();
     kafka_listener.stop();
     stopping->store(true);
     // Every log synced and closed, checkpoints written; then the directory's marker.

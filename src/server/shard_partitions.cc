@@ -151,6 +151,10 @@ void shard_partitions::appended(partition& p) {
     p.waiters.clear();
 }
 
+void shard_partitions::wake_waiters() {
+    for (auto& [tp, p] : _partitions) appended(p);
+}
+
 void shard_partitions::add_waiter(partition& p, net::shard_id shard, std::shared_ptr<fetch_wakeup> wakeup) {
     // Fetches that stopped waiting leave their entry until the next append; drop them here so
     // an idle partition polled forever does not collect entries.

@@ -70,6 +70,14 @@ public:
     void appended(partition& p);
     void add_waiter(partition& p, net::shard_id shard, std::shared_ptr<fetch_wakeup> wakeup);
 
+    // Shutdown, before the listener drains connections (which waits for requests in flight):
+    // long polls answer at once with what they have instead of at their deadline. Call
+    // stop_long_polls() on every shard, then wake_waiters() on every shard, so that a woken
+    // fetch finds waiting refused on its own shard and does not wait again.
+    void stop_long_polls() noexcept { _long_polls_stopped = true; }
+    bool long_polls_stopped() const noexcept { return _long_polls_stopped; }
+    void wake_waiters();
+
     // Periodic work (every second): flush.ms syncs and checkpoints; retention every
     // log.retention.check.interval.ms; compaction every log.cleaner.backoff.ms.
     void tick();
@@ -96,6 +104,7 @@ private:
     int64_t _last_retention_ms = 0;
     int64_t _last_cleaning_ms = 0;
     fetch_sessions _sessions;
+    bool _long_polls_stopped = false;
 };
 
 } // namespace sluice::server

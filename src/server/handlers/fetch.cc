@@ -163,7 +163,7 @@ asio::awaitable<handler_outcome> handle(request& r) {
     const int64_t max_bytes = std::min<int64_t>(std::max(req.max_bytes, 1), settings.fetch_max_bytes);
     const auto max_wait = std::chrono::milliseconds(std::clamp(req.max_wait_ms, 0, settings.max_fetch_wait_ms));
     const auto deadline = std::chrono::steady_clock::now() + max_wait;
-    const bool may_wait = req.min_bytes > 0 && max_wait.count() > 0;
+    const bool may_wait = req.min_bytes > 0 && max_wait.count() > 0 && !local.long_polls_stopped();
     auto executor = co_await asio::this_coro::executor;
     while (true) {
         std::shared_ptr<fetch_wakeup> wakeup = may_wait ? std::make_shared<fetch_wakeup>(executor) : nullptr;
@@ -174,7 +174,8 @@ asio::awaitable<handler_outcome> handle(request& r) {
             available += static_cast<int64_t>(it.range.length);
             error |= it.error != error_code::none || it.topic.empty();
         }
-        if (!may_wait || error || available >= req.min_bytes || std::chrono::steady_clock::now() >= deadline) {
+        if (!may_wait || error || available >= req.min_bytes || std::chrono::steady_clock::now() >= deadline ||
+            local.long_polls_stopped()) {
             if (wakeup) wakeup->done = true;
             break;
         }
