@@ -9,7 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "e2e/background_process.h"
 #include "e2e/e2e_support.h"
+#include "net/tests/test_client.h"
 
 namespace sluice::e2e {
 namespace {
@@ -125,6 +127,30 @@ TEST_F(kcat_e2e, the_key_partitioner_keeps_each_key_in_one_partition_in_order) {
     }
     EXPECT_EQ(seen.size(), 600u);
     EXPECT_GE(next_offset.size(), 2u) << "12 keys all hashed to one partition?";
+}
+
+TEST_F(kcat_e2e, a_waiting_consumer_is_woken_by_new_messages) {
+    // The topic exists with one line; the consumer reads it, then waits at the end in Fetch
+    // long polls of up to 20 s (fetch.wait.max.ms): the lines produced next must wake it, not
+    // the poll's timeout.
+    auto produced = run({"-P", "-t", "live", "-K:", "-p", "0"}, "key-0:first\n");
+    ASSERT_TRUE(produced.ok()) << produced.describe() << broker->log();
+    background_process consumer({kcat, "-b", broker->bootstrap(), "-C", "-t", "live", "-p", "0", "-o", "beginning",
+                                 "-c", "101", "-u", "-X", "fetch.wait.max.ms=20000", "-f", "%o %k=%s\n"});
+    ASSERT_TRUE(net::testing::eventually([&] { return consumer.out() == "0 key-0=first\n"; }, 30s))
+        << consumer.out() << consumer.err();
+
+    const auto sent = std::chrono::steady_clock::now();
+    const std::string lines = keyed_lines(1, 100, 10);
+    produced = run({"-P", "-t", "live", "-K:", "-p", "0"}, lines);
+    ASSERT_TRUE(produced.ok()) << produced.describe();
+    const auto exit_code = consumer.wait(30s);
+    const auto waited = std::chrono::steady_clock::now() - sent;
+    ASSERT_EQ(exit_code, std::optional<int>(0)) << consumer.err();
+    EXPECT_EQ(consumer.out(), "0 key-0=first\n" + as_consumed(lines, 1));
+    EXPECT_LT(waited, 10s) << "the new lines did not end the consumer's long poll";
+    RecordProperty("woken_after_ms",
+                   static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(waited).count()));
 }
 
 } // namespace

@@ -3,11 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <csignal>
 #include <thread>
 
 #include "e2e/e2e_support.h"
 #include "e2e/raw_requests.h"
 #include "protocol/generated/api_000_produce.h"
+#include "protocol/generated/api_001_fetch.h"
 #include "protocol/generated/api_018_api_versions.h"
 
 namespace sluice::e2e {
@@ -170,6 +172,45 @@ TEST_F(requests_e2e, a_huge_request_does_not_stall_other_clients) {
     RecordProperty("huge_request_ms", static_cast<int>(huge_ms));
     RecordProperty("slowest_other_ms", static_cast<int>(slowest_ms.load()));
     RecordProperty("others_answered", answered.load());
+}
+
+TEST_F(requests_e2e, sigterm_answers_a_waiting_long_poll_at_once) {
+    start();
+    const uint16_t port = broker->port();
+    ASSERT_EQ(create_topic(port, "quiet", 1), error_code::none) << broker->log();
+    // A Fetch at the end of an empty partition that may wait 30 s (the broker's cap).
+    msg::fetch_request req;
+    req.max_wait_ms = 30000;
+    req.min_bytes = 1;
+    auto& t = req.topics.emplace_back();
+    t.topic = "quiet";
+    auto& p = t.partitions.emplace_back();
+    p.partition = model::partition_id{0};
+    p.fetch_offset = model::offset{0};
+    p.partition_max_bytes = 1 << 20;
+    test_client waiting(port);
+    waiting.send_frame(request_frame(req, 11, 41));
+    // Not answered within 300 ms: it waits.
+    EXPECT_FALSE(waiting.read_frame(300ms).has_value());
+
+    const auto stopping = clock::now();
+    EXPECT_EQ(broker->stop(SIGTERM, 20s), 0) << broker->log();
+    const auto stop_ms = std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - stopping).count();
+    EXPECT_LT(stop_ms, 10'000) << "shutdown waited for the long poll's deadline";
+    // It was answered (empty, no error) before the connection closed.
+    auto answer = waiting.read_frame(1s);
+    ASSERT_TRUE(answer.has_value());
+    protocol::reader r(as_bytes(*answer));
+    msg::response_header header;
+    header.read(r, 0);
+    EXPECT_EQ(header.correlation_id, 41);
+    msg::fetch_response resp;
+    ASSERT_TRUE(resp.decode(byte_view(r.position(), r.remaining()), 11));
+    ASSERT_EQ(resp.responses.size(), 1u);
+    ASSERT_EQ(resp.responses[0].partitions.size(), 1u);
+    EXPECT_EQ(resp.responses[0].partitions[0].error_code, error_code::none);
+    EXPECT_EQ(resp.responses[0].partitions[0].high_watermark.value(), 0);
+    RecordProperty("stop_ms", static_cast<int>(stop_ms));
 }
 
 } // namespace
