@@ -1,6 +1,7 @@
 // kcat (librdkafka's command-line client) against the broker: topics auto-created by
 // Metadata with num.partitions=3, lines produced with keys (-K) to chosen partitions and by
-// the key partitioner, with every codec, consumed back (-C -e) exactly; kcat -L lists them.
+// the key partitioner, with every codec and with acks=0, consumed back (-C -e) exactly, also
+// by a consumer waiting in a long poll; kcat -L lists them.
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -11,6 +12,7 @@
 
 #include "e2e/background_process.h"
 #include "e2e/e2e_support.h"
+#include "e2e/raw_requests.h"
 #include "net/tests/test_client.h"
 
 namespace sluice::e2e {
@@ -82,8 +84,19 @@ TEST_F(kcat_e2e, lines_come_back_exactly_from_chosen_partitions_with_every_codec
     ASSERT_TRUE(consumed.ok()) << consumed.describe();
     EXPECT_EQ(consumed.out, as_consumed(all, 0));
 
-    // Partition 2 stayed empty: consuming it ends at once with nothing.
+    // acks=0 to partition 2: no answers, the lines are there all the same.
+    const std::string unacknowledged = keyed_lines(2000, 300, 5);
+    produced = run({"-P", "-t", "lines", "-K:", "-p", "2", "-X", "acks=0"}, unacknowledged);
+    ASSERT_TRUE(produced.ok()) << produced.describe() << broker->log();
+    ASSERT_TRUE(net::testing::eventually(
+        [&] { return list_offset(broker->port(), "lines", 2, -1).offset == 300; }, 20s));
     consumed = run({"-C", "-t", "lines", "-p", "2", "-o", "beginning", "-e", "-f", "%o %k=%s\n"});
+    ASSERT_TRUE(consumed.ok()) << consumed.describe();
+    EXPECT_EQ(consumed.out, as_consumed(unacknowledged, 0));
+
+    // A topic nobody wrote to: consuming it ends at once with nothing.
+    consumed = run({"-C", "-t", "lines-empty", "-p", "0", "-o", "beginning", "-e", "-X", "allow.auto.create.topics=true",
+                    "-f", "%o %k=%s\n"});
     ASSERT_TRUE(consumed.ok()) << consumed.describe();
     EXPECT_EQ(consumed.out, "");
 
