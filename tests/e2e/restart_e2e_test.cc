@@ -110,5 +110,64 @@ TEST_F(restart_e2e, acknowledged_messages_survive_sigterm_and_sigkill_restarts) 
     RecordProperty("messages_in_log", static_cast<int>(log.size()));
 }
 
+// A consumer that stays up while the broker crashes and restarts under it (and its producer):
+// it resumes where it was, misses no offset and reads every acknowledged message where its
+// acknowledgement said. With kafka-python the consumer also loses its fetch session (KIP-227).
+class consumer_restart_e2e : public broker_test, public ::testing::WithParamInterface<std::string> {};
+
+TEST_P(consumer_restart_e2e, a_consumer_keeps_its_position_across_broker_restarts) {
+    const std::string consumer_script = GetParam() + "_consume.py";
+    if (!python_has("confluent_kafka") || !python_has("kafka"))
+        GTEST_SKIP() << "needs python3-confluent-kafka and python3-kafka";
+    start();
+    auto created = run_script("confluent_create_topic.py", {broker->bootstrap(), "tail", "3"}, 60s);
+    ASSERT_TRUE(created.ok()) << created.describe() << broker->log();
+
+    constexpr int count = 12000;
+    background_process consumer({python, script_path(consumer_script), broker->bootstrap(), "tail", "--until-seq",
+                                 std::to_string(count), "--list", "--timeout-s", "170"});
+    ASSERT_TRUE(net::testing::eventually([&] { return count_lines(consumer.out(), "watermarks ") == 3; }, 60s))
+        << consumer.err();
+    background_process producer({python, script_path("confluent_produce.py"), broker->bootstrap(), "tail", "--count",
+                                 std::to_string(count), "--rate", "1500", "--print-acks", "--max-in-flight", "1"});
+    auto consumed_reach = [&](size_t n) {
+        return net::testing::eventually([&] { return count_lines(consumer.out(), "msg ") >= n; }, 60s);
+    };
+    ASSERT_TRUE(consumed_reach(3000)) << consumer.err() << producer.err();
+    restart(SIGKILL);
+    ASSERT_TRUE(consumed_reach(7000)) << consumer.err() << producer.err() << broker->log();
+    restart(SIGTERM);
+    const auto produced = producer.wait(180s);
+    ASSERT_EQ(produced, std::optional<int>(0)) << producer.err();
+    const auto consumed = consumer.wait(180s);
+    ASSERT_EQ(consumed, std::optional<int>(0)) << consumer.err();
+
+    const std::string summary = lines_starting(consumer.out(), "consumed ").at(0);
+    EXPECT_NE(summary.find(" bad 0 "), std::string::npos) << summary;
+    EXPECT_NE(summary.find(" gaps 0"), std::string::npos) << summary; // no offset skipped
+    const auto tail = parse_positions(consumer.out(), "msg");
+    std::map<int, int64_t> last_offset;
+    for (const auto& [at, seq] : tail) last_offset[at.partition] = at.offset;
+    for (const auto& [partition, last] : last_offset)
+        EXPECT_EQ(tail.count({partition, 0}), 1u) << "partition " << partition << " not read from offset 0";
+
+    // The same as a consumer reading the log afterwards, from the beginning.
+    auto fresh = run_script("confluent_consume.py", {broker->bootstrap(), "tail", "--list"});
+    ASSERT_TRUE(fresh.ok()) << fresh.describe();
+    auto log = parse_positions(fresh.out, "msg");
+    std::erase_if(log, [&](const auto& entry) { return entry.first.offset > last_offset[entry.first.partition]; });
+    EXPECT_TRUE(log == tail) << "the live consumer read " << tail.size() << " messages, the log has " << log.size();
+    int missing = 0;
+    for (const auto& [at, seq] : parse_positions(producer.out(), "ack")) {
+        auto it = tail.find(at);
+        if (it == tail.end() || it->second != seq) ++missing;
+    }
+    EXPECT_EQ(missing, 0) << "acknowledged messages the live consumer did not read where acknowledged";
+    EXPECT_EQ(count_lines(producer.out(), "ack "), static_cast<size_t>(count));
+}
+
+INSTANTIATE_TEST_SUITE_P(clients, consumer_restart_e2e, ::testing::Values("confluent", "kafka_python"),
+                         [](const auto& info) { return info.param; });
+
 } // namespace
 } // namespace sluice::e2e

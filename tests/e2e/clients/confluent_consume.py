@@ -14,7 +14,7 @@ import sys
 import time
 
 import confluent_kafka
-from confluent_kafka import OFFSET_BEGINNING, Consumer, TopicPartition
+from confluent_kafka import OFFSET_BEGINNING, Consumer, KafkaError, TopicPartition
 
 import e2e_messages as m
 
@@ -23,6 +23,9 @@ import e2e_messages as m
 # msg.headers() without taking a reference to None (confluent-kafka-python issue #1191), and
 # the interpreter aborts once None's count reaches zero: take the missing reference.
 _HEADERS_LOSE_NONE = tuple(int(x) for x in confluent_kafka.version()[0].split(".")[:3]) < (1, 8, 2)
+
+
+_TRANSIENT = (KafkaError._TRANSPORT, KafkaError._ALL_BROKERS_DOWN)
 
 
 def headers_of(msg):
@@ -41,6 +44,9 @@ def main():
     parser.add_argument("--partitions", type=int, default=3)
     parser.add_argument("--timeout-s", type=int, default=120)
     parser.add_argument("--no-null-headers", action="store_true", help="produced by kafka-python")
+    parser.add_argument("--until-seq", type=int, default=0,
+                        help="read until each partition's last message below this seq (a consumer started "
+                             "before its producer), instead of to the high watermarks read at start")
     parser.add_argument("--list", action="store_true")
     args = parser.parse_args()
 
@@ -59,12 +65,20 @@ def main():
     entries, bad, order_violations, gaps = [], 0, 0, 0
     last = {}  # partition -> (offset, seq) of the last message read
     deadline = time.monotonic() + args.timeout_s
-    done = lambda: all(last.get(p, (low[p] - 1,))[0] + 1 >= high[p] for p in high)
+    if args.until_seq:
+        final = {p: max(s for s in range(max(0, args.until_seq - args.partitions), args.until_seq)
+                        if m.partition(s, args.partitions) == p) for p in high}
+        done = lambda: all(last.get(p, (-1, -1))[1] >= final[p] for p in high)
+    else:
+        done = lambda: all(last.get(p, (low[p] - 1,))[0] + 1 >= high[p] for p in high)
     while not done() and time.monotonic() < deadline:
         for msg in consumer.consume(num_messages=10000, timeout=0.5):
             if msg.error():
+                # A broker restart shows as transport errors; the consumer reconnects by itself.
                 print(f"consume error: {msg.error()}", file=sys.stderr)
-                return 1
+                if msg.error().fatal() or not msg.error().code() in _TRANSIENT:
+                    return 1
+                continue
             p, o = msg.partition(), msg.offset()
             seq = m.seq_of(msg.value())
             problem = m.check(seq, msg.key(), msg.value(), headers_of(msg), not args.no_null_headers)
@@ -82,7 +96,7 @@ def main():
             last[p] = (o, seq)
             entries.append((p, o, seq))
             if args.list:
-                print(f"msg {p} {o} {seq}")
+                print(f"msg {p} {o} {seq}", flush=True)
     consumer.close()
     for line in m.summary(entries):
         print(line)

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Reads partitions 0..partitions-1 of a topic from the beginning to their end offsets with
 kafka-python (partitions assigned explicitly, group_id=None) and checks every message against
-e2e_messages, as confluent_consume.py does, printing the same lines (without --list)."""
+e2e_messages, as confluent_consume.py does, printing the same lines."""
 import argparse
 import sys
 import time
@@ -17,7 +17,11 @@ def main():
     parser.add_argument("topic")
     parser.add_argument("--partitions", type=int, default=3)
     parser.add_argument("--timeout-s", type=int, default=120)
+    parser.add_argument("--list", action="store_true")
     parser.add_argument("--no-null-headers", action="store_true", help="produced by kafka-python")
+    parser.add_argument("--until-seq", type=int, default=0,
+                        help="read until each partition's last message below this seq (a consumer started "
+                             "before its producer), instead of to the high watermarks read at start")
     args = parser.parse_args()
 
     consumer = KafkaConsumer(bootstrap_servers=args.bootstrap, group_id=None, enable_auto_commit=False,
@@ -33,7 +37,12 @@ def main():
     entries, bad, order_violations, gaps = [], 0, 0, 0
     last = {}
     deadline = time.monotonic() + args.timeout_s
-    done = lambda: all(last.get(p, (low[p] - 1,))[0] + 1 >= high[p] for p in high)
+    if args.until_seq:
+        final = {p: max(s for s in range(max(0, args.until_seq - args.partitions), args.until_seq)
+                        if m.partition(s, args.partitions) == p) for p in high}
+        done = lambda: all(last.get(p, (-1, -1))[1] >= final[p] for p in high)
+    else:
+        done = lambda: all(last.get(p, (low[p] - 1,))[0] + 1 >= high[p] for p in high)
     while not done() and time.monotonic() < deadline:
         for tp, records in consumer.poll(timeout_ms=500).items():
             for r in records:
@@ -53,6 +62,8 @@ def main():
                         order_violations += 1
                 last[p] = (o, seq)
                 entries.append((p, o, seq))
+                if args.list:
+                    print(f"msg {p} {o} {seq}", flush=True)
     consumer.close()
     for line in m.summary(entries):
         print(line)
