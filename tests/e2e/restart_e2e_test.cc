@@ -110,6 +110,47 @@ TEST_F(restart_e2e, acknowledged_messages_survive_sigterm_and_sigkill_restarts) 
     RecordProperty("messages_in_log", static_cast<int>(log.size()));
 }
 
+// Crash after crash while segments roll (64 KiB segments): recovery cuts only what was never
+// acknowledged, whatever segment the crash left open.
+TEST_F(restart_e2e, repeated_crashes_while_segments_roll_lose_no_acknowledged_message) {
+    if (!python_has("confluent_kafka")) GTEST_SKIP() << "python3-confluent-kafka is not installed";
+    start({"--set", "log.segment.bytes=65536"});
+    auto created = run_script("confluent_create_topic.py", {broker->bootstrap(), "rolling", "3"}, 60s);
+    ASSERT_TRUE(created.ok()) << created.describe() << broker->log();
+    constexpr int count = 24000;
+    background_process producer({python, script_path("confluent_produce.py"), broker->bootstrap(), "rolling",
+                                 "--count", std::to_string(count), "--rate", "3000", "--batch-bytes", "16384",
+                                 "--print-acks", "--max-in-flight", "1"});
+    for (int crash = 1; crash <= 4; ++crash) {
+        const size_t before = count_lines(producer.out(), "ack ");
+        ASSERT_TRUE(net::testing::eventually([&] { return count_lines(producer.out(), "ack ") >= before + 2500; }, 60s))
+            << "crash " << crash << ": " << producer.err() << broker->log();
+        restart(SIGKILL);
+    }
+    ASSERT_EQ(producer.wait(180s), std::optional<int>(0)) << producer.err();
+    const auto acks = parse_positions(producer.out(), "ack");
+    ASSERT_EQ(acks.size(), static_cast<size_t>(count));
+    EXPECT_GT(segment_files(broker->data_dir(), "rolling", 0).size(), 5u);
+
+    auto consumed = run_script("confluent_consume.py", {broker->bootstrap(), "rolling", "--list"});
+    ASSERT_TRUE(consumed.ok()) << consumed.describe() << broker->log();
+    const std::string summary = lines_starting(consumed.out, "consumed ").at(0);
+    EXPECT_NE(summary.find(" bad 0 "), std::string::npos) << summary;
+    EXPECT_NE(summary.find(" gaps 0"), std::string::npos) << summary;
+    const auto log = parse_positions(consumed.out, "msg");
+    int missing = 0;
+    for (const auto& [at, seq] : acks) {
+        auto it = log.find(at);
+        if (it == log.end() || it->second != seq) {
+            if (++missing <= 10)
+                ADD_FAILURE() << "seq " << seq << " acknowledged at " << at.partition << "/" << at.offset << ", found "
+                              << (it == log.end() ? std::string("nothing") : "seq " + std::to_string(it->second));
+        }
+    }
+    EXPECT_EQ(missing, 0);
+    RecordProperty("messages_in_log", static_cast<int>(log.size()));
+}
+
 // A consumer that stays up while the broker crashes and restarts under it (and its producer):
 // it resumes where it was, misses no offset and reads every acknowledged message where its
 // acknowledgement said. With kafka-python the consumer also loses its fetch session (KIP-227).
