@@ -142,8 +142,22 @@ TEST_F(offsets_e2e, delete_records_moves_the_log_start_and_consumers_start_there
         EXPECT_EQ(lines_starting(consumed.out, "msg 1 ").size(), 0u) << when;
         EXPECT_EQ(lines_starting(consumed.out, "msg 2 ").front(), "msg 2 0 2") << when;
         EXPECT_EQ(list_offset(broker->port(), "trim", 0, -2), (listed{error_code::none, -1, 400})) << when;
+        // By timestamp, the first record still in the log (not one below the log start in the
+        // same segment or batch).
+        const listed by_time = list_offset(broker->port(), "trim", 0, 0);
+        EXPECT_EQ(by_time.error, error_code::none) << when;
+        EXPECT_EQ(by_time.offset, 400) << when;
     };
     check_consumer("after DeleteRecords");
+    // A consumer asking for an offset below the log start gets OFFSET_OUT_OF_RANGE and resets
+    // to the earliest offset, the new log start.
+    if (const std::string kcat = golden::find_program("kcat"); !kcat.empty()) {
+        auto r = golden::run_process({kcat, "-b", broker->bootstrap(), "-C", "-t", "trim", "-p", "0", "-o", "10", "-c",
+                                      "1", "-X", "auto.offset.reset=earliest", "-f", "%o\n"},
+                                     "", 60s);
+        ASSERT_TRUE(r.ok()) << r.describe();
+        EXPECT_EQ(r.out, "400\n");
+    }
     // The log start offset was checkpointed before the answer: it survives a crash too.
     restart(SIGKILL);
     check_consumer("after SIGKILL");
