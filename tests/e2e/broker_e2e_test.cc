@@ -6,8 +6,8 @@
 #include <memory>
 #include <vector>
 
-#include "e2e/broker_process.h"
-#include "golden/client_process.h"
+#include "e2e/e2e_support.h"
+#include "e2e/raw_requests.h"
 #include "net/tests/test_client.h"
 #include "protocol/generated/all_messages.h"
 
@@ -19,25 +19,6 @@ using golden::find_program;
 using golden::run_process;
 using net::testing::test_client;
 namespace msg = protocol::msg;
-
-constexpr const char* python = "/usr/bin/python3";
-
-bool python_has(const std::string& module) {
-    return run_process({python, "-c", "import " + module}, "", 10s).ok();
-}
-
-template <typename Request>
-std::string request_frame(const Request& req, int16_t version, int16_t header_version, int32_t correlation_id) {
-    msg::request_header header;
-    header.request_api_key = Request::api_key;
-    header.request_api_version = version;
-    header.correlation_id = correlation_id;
-    header.client_id = "e2e";
-    auto out = header.encode(header_version);
-    auto body = req.encode(std::min<int16_t>(version, Request::max_version));
-    out.insert(out.end(), body.begin(), body.end());
-    return std::string(out.begin(), out.end());
-}
 
 // ApiVersions v3 on `c`; true when the broker answers it correctly.
 bool api_versions_works(test_client& c, int32_t correlation_id = 7) {
@@ -61,20 +42,7 @@ bool fresh_api_versions_works(uint16_t port) {
     return c.connected() && api_versions_works(c);
 }
 
-class broker_e2e : public ::testing::Test {
-protected:
-    void start(std::vector<std::string> extra = {}) {
-        broker = std::make_unique<broker_process>(std::move(extra));
-        ASSERT_TRUE(broker->running()) << broker->log();
-    }
-    // Every test ends with a clean SIGTERM shutdown.
-    void TearDown() override {
-        if (!broker || !broker->running()) return;
-        EXPECT_EQ(broker->stop(), 0) << broker->log();
-        EXPECT_NE(broker->log().find("stopped"), std::string::npos) << broker->log();
-    }
-    std::unique_ptr<broker_process> broker;
-};
+using broker_e2e = broker_test;
 
 TEST_F(broker_e2e, kcat_lists_the_cluster_of_one) {
     if (find_program("kcat").empty()) GTEST_SKIP() << "kcat is not installed";
