@@ -28,6 +28,10 @@ for p in "${packages[@]}"; do
   fi
 done
 
+# kafkajs (tests/e2e/kafkajs) is installed from the npm registry by `npm ci` in the tests; the
+# machine's own Node.js is used when present, else Debian's.
+if ! command -v npm >/dev/null 2>&1; then missing+=(nodejs npm); fi
+
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#packages[@]} packages present"
   exit 0
