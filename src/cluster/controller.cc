@@ -94,6 +94,12 @@ msg::config_record config_record_for(const std::string& topic, const std::string
     return c;
 }
 
+admin_error too_many_partitions(int64_t requested, int64_t existing, int64_t max_partitions) {
+    return err(error_code::invalid_partitions,
+               "Creating " + std::to_string(requested) + " partition(s) would exceed max.partitions=" +
+                   std::to_string(max_partitions) + " (the cluster has " + std::to_string(existing) + ").");
+}
+
 } // namespace
 
 controller::controller(metadata_store& store, metadata_log& log, controller_config config)
@@ -190,13 +196,16 @@ void controller::create_topics(std::vector<new_topic> topics, bool validate_only
                                       " cannot be reached because only 1 broker(s) are registered.");
                     continue;
                 }
+                // The limit before the allocation: a request may ask for 2^31 - 1 partitions.
+                if (partitions + added + count > _config.max_partitions) {
+                    r.error = too_many_partitions(count, partitions + added, _config.max_partitions);
+                    continue;
+                }
                 assignment.assign(static_cast<size_t>(count), std::vector<int32_t>{_config.node_id});
             }
             if (partitions + added + static_cast<int64_t>(assignment.size()) > _config.max_partitions) {
-                r.error = err(error_code::invalid_partitions,
-                              "Creating " + std::to_string(assignment.size()) + " partition(s) would exceed max.partitions=" +
-                                  std::to_string(_config.max_partitions) + " (the cluster has " +
-                                  std::to_string(partitions + added) + ").");
+                r.error = too_many_partitions(static_cast<int64_t>(assignment.size()), partitions + added,
+                                              _config.max_partitions);
                 continue;
             }
             storage::properties configs;

@@ -120,6 +120,15 @@ TEST_F(fixture, create_errors_are_kafkas) {
     EXPECT_EQ(store.current()->topics().size(), 4u); // orders, a.b, m1, dup
 }
 
+TEST_F(fixture, an_absurd_partition_count_is_refused_before_anything_is_allocated) {
+    // 2^31 - 1 partitions: refused by max.partitions, not by running out of memory.
+    auto r = create({topic("absurd", 2'147'483'647)});
+    EXPECT_EQ(r[0].error.code, error_code::invalid_partitions);
+    EXPECT_EQ(*r[0].error.message,
+              "Creating 2147483647 partition(s) would exceed max.partitions=20 (the cluster has 0).");
+    EXPECT_EQ(store.current()->find("absurd"), nullptr);
+}
+
 TEST_F(fixture, validate_only_changes_nothing) {
     auto r = create({topic("orders", 4)}, true);
     EXPECT_TRUE(r[0].error.ok());
