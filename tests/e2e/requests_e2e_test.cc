@@ -11,6 +11,7 @@
 #include "protocol/generated/api_000_produce.h"
 #include "protocol/generated/api_001_fetch.h"
 #include "protocol/generated/api_018_api_versions.h"
+#include "protocol/generated/api_019_create_topics.h"
 
 namespace sluice::e2e {
 namespace {
@@ -185,6 +186,66 @@ TEST_F(requests_e2e, a_huge_request_does_not_stall_other_clients) {
     RecordProperty("huge_request_ms", static_cast<int>(huge_ms));
     RecordProperty("slowest_other_ms", static_cast<int>(slowest_ms.load()));
     RecordProperty("others_answered", answered.load());
+}
+
+TEST_F(requests_e2e, absurd_values_get_errors_and_the_broker_keeps_serving) {
+    start();
+    const uint16_t port = broker->port();
+    ASSERT_EQ(create_topic(port, "odd", 3), error_code::none) << broker->log();
+    test_client client(port);
+
+    // 2,000,000,000 partitions: refused by max.partitions (this once exhausted memory).
+    msg::create_topics_request create;
+    auto& topic = create.topics.emplace_back();
+    topic.name = "absurd";
+    topic.num_partitions = 2'000'000'000;
+    topic.replication_factor = 1;
+    auto created = round_trip<msg::create_topics_response>(client, create, 7);
+    ASSERT_TRUE(created.has_value()) << broker->log();
+    EXPECT_EQ(created->topics[0].error_code, error_code::invalid_partitions);
+
+    // Produce v9 without records (null, and empty): INVALID_RECORD per partition.
+    msg::produce_request produce;
+    produce.acks = -1;
+    produce.timeout_ms = 1000;
+    auto& data = produce.topic_data.emplace_back();
+    data.name = "odd";
+    data.partition_data.emplace_back().index = model::partition_id{1};
+    data.partition_data.back().records = std::nullopt;
+    data.partition_data.emplace_back().index = model::partition_id{2};
+    data.partition_data.back().records = protocol::records_view{};
+    auto produced = round_trip<msg::produce_response>(client, produce, 9);
+    ASSERT_TRUE(produced.has_value());
+    for (const auto& p : produced->responses[0].partition_responses)
+        EXPECT_EQ(p.error_code, error_code::invalid_record) << "partition " << p.index.value();
+
+    // Fetch with negative limits still returns the first batch (KIP-74); a negative offset
+    // and unknown partitions get their errors.
+    const byte_buffer batch = make_batch(5, 10, 'x');
+    client.send_frame(produce_frame("odd", {{0, batch}}, -1, 7));
+    ASSERT_TRUE(produce_answer(client, 7).has_value());
+    msg::fetch_request fetch;
+    fetch.max_wait_ms = 0;
+    fetch.max_bytes = -5;
+    auto& t = fetch.topics.emplace_back();
+    t.topic = "odd";
+    for (const auto& [partition, offset] : std::vector<std::pair<int32_t, int64_t>>{{0, 0}, {1, -3}, {7, 0}, {-1, 0}}) {
+        auto& p = t.partitions.emplace_back();
+        p.partition = model::partition_id{partition};
+        p.fetch_offset = model::offset{offset};
+        p.partition_max_bytes = -1;
+    }
+    auto fetched = round_trip<msg::fetch_response>(client, fetch, 11);
+    ASSERT_TRUE(fetched.has_value());
+    const auto& parts = fetched->responses.at(0).partitions;
+    ASSERT_EQ(parts.size(), 4u);
+    EXPECT_EQ(parts[0].error_code, error_code::none);
+    ASSERT_TRUE(parts[0].records.has_value());
+    EXPECT_EQ(parts[0].records->size(), batch.size());
+    EXPECT_EQ(parts[1].error_code, error_code::offset_out_of_range);
+    EXPECT_EQ(parts[2].error_code, error_code::unknown_topic_or_partition);
+    EXPECT_EQ(parts[3].error_code, error_code::unknown_topic_or_partition);
+    EXPECT_TRUE(api_versions_answered(client));
 }
 
 TEST_F(requests_e2e, sigterm_answers_a_waiting_long_poll_at_once) {
