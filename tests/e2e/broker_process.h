@@ -48,6 +48,8 @@ public:
     // After stop(): starts the broker again with the same arguments on the same data directory
     // and port; waits (bounded) until it listens. False when it did not come up (see log()).
     bool start();
+    // The `extra` arguments of the next start() (a later --smp or --set overrides an earlier).
+    void set_extra_arguments(std::vector<std::string> extra) { _extra = std::move(extra); }
 
 private:
     bool spawn(const std::vector<std::string>& args);

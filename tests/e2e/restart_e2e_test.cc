@@ -151,6 +151,31 @@ TEST_F(restart_e2e, repeated_crashes_while_segments_roll_lose_no_acknowledged_me
     RecordProperty("messages_in_log", static_cast<int>(log.size()));
 }
 
+// Partitions belong to shards by hash: a restart with another shard count hands each log to
+// a new owner, which must find it whole.
+TEST_F(restart_e2e, restarts_with_another_shard_count_serve_every_partition) {
+    if (!python_has("confluent_kafka")) GTEST_SKIP() << "python3-confluent-kafka is not installed";
+    start();
+    auto created = run_script("confluent_create_topic.py", {broker->bootstrap(), "reshard", "8"}, 60s);
+    ASSERT_TRUE(created.ok()) << created.describe() << broker->log();
+    auto produced = run_script("confluent_produce.py",
+                               {broker->bootstrap(), "reshard", "--count", "8000", "--partitions", "8"});
+    ASSERT_TRUE(produced.ok()) << produced.describe() << broker->log();
+    const auto acknowledged = lines_starting(produced.out, "partition ");
+    ASSERT_EQ(acknowledged.size(), 8u);
+    for (const auto& [shards, signal] : std::vector<std::pair<std::string, int>>{{"3", SIGTERM}, {"1", SIGKILL}}) {
+        broker->set_extra_arguments({"--smp", shards});
+        restart(signal);
+        EXPECT_NE(broker->run_log().find("logs: 8 partition(s) opened"), std::string::npos) << broker->run_log();
+        auto consumed = run_script("confluent_consume.py", {broker->bootstrap(), "reshard", "--partitions", "8"});
+        ASSERT_TRUE(consumed.ok()) << consumed.describe() << broker->log();
+        EXPECT_EQ(lines_starting(consumed.out, "partition "), acknowledged) << "--smp " << shards;
+        EXPECT_EQ(lines_starting(consumed.out, "consumed "),
+                  std::vector<std::string>{"consumed 8000 bad 0 order_violations 0 gaps 0"})
+            << "--smp " << shards;
+    }
+}
+
 // A consumer that stays up while the broker crashes and restarts under it (and its producer):
 // it resumes where it was, misses no offset and reads every acknowledged message where its
 // acknowledgement said. With kafka-python the consumer also loses its fetch session (KIP-227).
