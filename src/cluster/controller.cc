@@ -145,6 +145,10 @@ void controller::create_topics(std::vector<new_topic> topics, bool validate_only
                 r.error = err(error_code::invalid_topic_exception, *bad);
                 continue;
             }
+            if (t.name == cluster_metadata_topic) { // every path here: CreateTopics and auto-creation
+                r.error = err(error_code::invalid_request, "Creation of internal topic __cluster_metadata is prohibited.");
+                continue;
+            }
             if (image->find(t.name) != nullptr || _creating.contains(t.name) ||
                 std::find(names.begin(), names.end(), t.name) != names.end()) {
                 r.error = err(error_code::topic_already_exists, "Topic '" + t.name + "' already exists.");
@@ -284,6 +288,10 @@ void controller::delete_topics(std::vector<topic_ref> topics, done_fn<delete_top
             }
             r.name = t->name;
             r.id = t->id;
+            if (t->name == cluster_metadata_topic) { // only in a directory from before creation was refused
+                r.error = err(error_code::invalid_request, "Deletion of internal topic __cluster_metadata is prohibited.");
+                continue;
+            }
             if (!_config.delete_topic_enable) {
                 r.error = err(error_code::topic_deletion_disabled, "Topic deletion is disabled (delete.topic.enable=false).");
                 continue;

@@ -24,6 +24,11 @@
 
 namespace sluice::cluster {
 
+// Kafka's KRaft metadata topic. Never a topic here: its partition 0 directory would be
+// <log.dir>/__cluster_metadata-0, the metadata quorum's own, and deleting the topic would delete
+// the quorum's log (every topic definition).
+inline constexpr std::string_view cluster_metadata_topic = "__cluster_metadata";
+
 struct controller_config {
     int32_t node_id = 1;
     int32_t default_partitions = 1;          // num.partitions

@@ -129,6 +129,15 @@ TEST_F(fixture, an_absurd_partition_count_is_refused_before_anything_is_allocate
     EXPECT_EQ(store.current()->find("absurd"), nullptr);
 }
 
+TEST_F(fixture, the_metadata_quorums_topic_name_is_refused) {
+    // Its partition 0 would live in the quorum's directory; CreateTopics and Metadata
+    // auto-creation both come here.
+    auto r = create({topic("__cluster_metadata", 1)});
+    EXPECT_EQ(r[0].error.code, error_code::invalid_request);
+    EXPECT_EQ(*r[0].error.message, "Creation of internal topic __cluster_metadata is prohibited.");
+    EXPECT_EQ(store.current()->find("__cluster_metadata"), nullptr);
+}
+
 TEST_F(fixture, validate_only_changes_nothing) {
     auto r = create({topic("orders", 4)}, true);
     EXPECT_TRUE(r[0].error.ok());
