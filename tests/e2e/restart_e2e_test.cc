@@ -11,12 +11,19 @@
 
 #include "e2e/background_process.h"
 #include "e2e/e2e_support.h"
+#include "e2e/raw_requests.h"
 #include "net/tests/test_client.h"
+#include "protocol/generated/api_003_metadata.h"
+#include "protocol/generated/api_019_create_topics.h"
+#include "protocol/generated/api_020_delete_topics.h"
 
 namespace sluice::e2e {
 namespace {
 
 using namespace std::chrono_literals;
+using net::testing::test_client;
+using protocol::error_code;
+namespace msg = protocol::msg;
 
 struct position {
     int partition;
@@ -174,6 +181,48 @@ TEST_F(restart_e2e, restarts_with_another_shard_count_serve_every_partition) {
                   std::vector<std::string>{"consumed 8000 bad 0 order_violations 0 gaps 0"})
             << "--smp " << shards;
     }
+}
+
+// __cluster_metadata-0 is the metadata quorum's directory: no client may make a topic of it,
+// not even by producing to it (Metadata auto-creation), nor delete it; the topics survive.
+TEST_F(restart_e2e, the_metadata_quorums_topic_name_can_be_neither_created_nor_deleted) {
+    start();
+    const uint16_t port = broker->port();
+    ASSERT_EQ(create_topic(port, "keep", 1), error_code::none) << broker->log();
+    test_client client(port);
+    client.send_frame(produce_frame("keep", {{0, make_batch(5, 10, 'k')}}, -1, 3));
+    ASSERT_TRUE(client.read_frame(20s).has_value());
+
+    msg::metadata_request metadata;
+    metadata.topics.emplace().emplace_back().name = "__cluster_metadata";
+    metadata.allow_auto_topic_creation = true;
+    auto described = round_trip<msg::metadata_response>(client, metadata, 12);
+    ASSERT_TRUE(described.has_value());
+    EXPECT_EQ(described->topics.at(0).error_code, error_code::unknown_topic_or_partition);
+    metadata.allow_auto_topic_creation = false; // and it was not created on the way
+    described = round_trip<msg::metadata_response>(client, metadata, 12);
+    ASSERT_TRUE(described.has_value());
+    EXPECT_EQ(described->topics.at(0).error_code, error_code::unknown_topic_or_partition);
+
+    msg::create_topics_request create;
+    auto& t = create.topics.emplace_back();
+    t.name = "__cluster_metadata";
+    t.num_partitions = 1;
+    t.replication_factor = 1;
+    auto created = round_trip<msg::create_topics_response>(client, create, 7);
+    ASSERT_TRUE(created.has_value());
+    EXPECT_EQ(created->topics.at(0).error_code, error_code::invalid_request);
+
+    msg::delete_topics_request remove;
+    remove.topic_names = {"__cluster_metadata"};
+    remove.timeout_ms = 10000;
+    auto deleted = round_trip<msg::delete_topics_response>(client, remove, 5);
+    ASSERT_TRUE(deleted.has_value());
+    EXPECT_EQ(deleted->responses.at(0).error_code, error_code::unknown_topic_or_partition);
+
+    restart(SIGTERM);
+    EXPECT_NE(broker->run_log().find("metadata: 1 topic(s)"), std::string::npos) << broker->run_log();
+    EXPECT_EQ(list_offset(port, "keep", 0, -1).offset, 5);
 }
 
 // A consumer that stays up while the broker crashes and restarts under it (and its producer):
