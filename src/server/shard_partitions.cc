@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "base/log.h"
+#include "cluster/controller.h"
 #include "server/broker_context.h"
 #include "storage/compaction/log_cleaner.h"
 #include "storage/retention.h"
@@ -35,8 +36,9 @@ storage::storage_errc shard_partitions::open(bool clean_shutdown) {
     options.post = [smp, shard](storage::flush_service::task t) { smp->post_to(shard, std::move(t)); };
     const uint32_t count = smp->count();
     options.owns = [shard, count](const storage::topic_partition& tp) {
-        // The metadata quorum's own log directory (__cluster_metadata-0) is not a partition.
-        if (tp.topic.starts_with("__cluster_metadata")) return false;
+        // The metadata quorum's own log directory (__cluster_metadata-0) is not a partition; a
+        // topic whose name merely starts so (__cluster_metadata_backup) is one.
+        if (tp.topic == cluster::cluster_metadata_topic) return false;
         return broker_context::owner_of(tp.topic, tp.partition.value(), count) == shard;
     };
     options.checkpoint_suffix = "." + std::to_string(shard);
