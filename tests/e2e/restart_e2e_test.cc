@@ -16,6 +16,7 @@
 #include "protocol/generated/api_003_metadata.h"
 #include "protocol/generated/api_019_create_topics.h"
 #include "protocol/generated/api_020_delete_topics.h"
+#include "protocol/generated/api_021_delete_records.h"
 
 namespace sluice::e2e {
 namespace {
@@ -185,7 +186,7 @@ TEST_F(restart_e2e, restarts_with_another_shard_count_serve_every_partition) {
 
 // __cluster_metadata-0 is the metadata quorum's directory: no client may make a topic of it,
 // not even by producing to it (Metadata auto-creation), nor delete it; the topics survive.
-TEST_F(restart_e2e, the_metadata_quorums_topic_name_can_be_neither_created_nor_deleted) {
+TEST_F(restart_e2e, only_the_metadata_quorums_own_topic_name_is_reserved) {
     start();
     const uint16_t port = broker->port();
     ASSERT_EQ(create_topic(port, "keep", 1), error_code::none) << broker->log();
@@ -220,9 +221,27 @@ TEST_F(restart_e2e, the_metadata_quorums_topic_name_can_be_neither_created_nor_d
     ASSERT_TRUE(deleted.has_value());
     EXPECT_EQ(deleted->responses.at(0).error_code, error_code::unknown_topic_or_partition);
 
+    // A topic whose name only starts like it is an ordinary topic: its log start offset
+    // (DeleteRecords) is checkpointed and loaded like any other's.
+    ASSERT_EQ(create_topic(port, "__cluster_metadata_backup", 1), error_code::none);
+    for (int i = 0; i < 4; ++i) {
+        client.send_frame(produce_frame("__cluster_metadata_backup", {{0, make_batch(5, 10, 'b')}}, -1, 10 + i));
+        ASSERT_TRUE(client.read_frame(20s).has_value());
+    }
+    msg::delete_records_request trim;
+    trim.timeout_ms = 10000;
+    auto& trimmed = trim.topics.emplace_back();
+    trimmed.name = "__cluster_metadata_backup";
+    trimmed.partitions.emplace_back().offset = model::offset{13}; // inside the third batch
+    auto low = round_trip<msg::delete_records_response>(client, trim, 2);
+    ASSERT_TRUE(low.has_value());
+    EXPECT_EQ(low->topics.at(0).partitions.at(0).low_watermark.value(), 13);
+
     restart(SIGTERM);
-    EXPECT_NE(broker->run_log().find("metadata: 1 topic(s)"), std::string::npos) << broker->run_log();
+    EXPECT_NE(broker->run_log().find("metadata: 2 topic(s)"), std::string::npos) << broker->run_log();
     EXPECT_EQ(list_offset(port, "keep", 0, -1).offset, 5);
+    EXPECT_EQ(list_offset(port, "__cluster_metadata_backup", 0, -2).offset, 13);
+    EXPECT_EQ(list_offset(port, "__cluster_metadata_backup", 0, -1).offset, 20);
 }
 
 // A consumer that stays up while the broker crashes and restarts under it (and its producer):
