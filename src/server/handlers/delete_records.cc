@@ -34,8 +34,7 @@ asio::awaitable<handler_outcome> handle(request& r) {
             auto& out = t.partitions.emplace_back();
             out.partition_index = part.partition_index;
             out.low_watermark = model::offset{-1};
-            if (known == nullptr || part.partition_index.value() < 0 ||
-                part.partition_index.value() >= static_cast<int32_t>(known->partitions.size())) {
+            if (!has_partition(known, part.partition_index.value())) {
                 out.error_code = error_code::unknown_topic_or_partition;
                 continue;
             }

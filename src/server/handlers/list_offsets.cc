@@ -74,8 +74,7 @@ asio::awaitable<handler_outcome> handle(request& r) {
         for (const auto& part : topic.partitions) {
             auto& out = t.partitions.emplace_back();
             out.partition_index = part.partition_index;
-            if (known == nullptr || part.partition_index.value() < 0 ||
-                part.partition_index.value() >= static_cast<int32_t>(known->partitions.size())) {
+            if (!has_partition(known, part.partition_index.value())) {
                 out.error_code = error_code::unknown_topic_or_partition;
                 continue;
             }

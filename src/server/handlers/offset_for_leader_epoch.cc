@@ -34,8 +34,7 @@ asio::awaitable<handler_outcome> handle(request& r) {
         for (const auto& part : topic.partitions) {
             auto& out = t.partitions.emplace_back();
             out.partition = part.partition;
-            if (known == nullptr || part.partition.value() < 0 ||
-                part.partition.value() >= static_cast<int32_t>(known->partitions.size())) {
+            if (!has_partition(known, part.partition.value())) {
                 out.error_code = error_code::unknown_topic_or_partition;
                 continue;
             }

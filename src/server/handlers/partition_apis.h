@@ -28,6 +28,11 @@ asio::awaitable<void> on_owners(const request& r, std::vector<Item>& items, Topi
     });
 }
 
+// Whether the image has partition `index` of `topic` (nullptr: no such topic).
+inline bool has_partition(const cluster::topic_image* topic, int32_t index) noexcept {
+    return topic != nullptr && index >= 0 && index < static_cast<int32_t>(topic->partitions.size());
+}
+
 // The leader-epoch check of ListOffsets, OffsetForLeaderEpoch and Fetch: -1 skips it.
 inline protocol::error_code check_leader_epoch(int32_t requested, int32_t current) {
     if (requested < 0 || requested == current) return protocol::error_code::none;

@@ -13,6 +13,7 @@
 #include "protocol/record_batch.h"
 #include "protocol/record_batch_format.h"
 #include "server/handlers/handlers.h"
+#include "server/handlers/partition_apis.h"
 #include "server/shard_gather.h"
 #include "server/shard_partitions.h"
 #include "server/storage_wait.h"
@@ -195,7 +196,7 @@ asio::awaitable<handler_outcome> handle(request& r) {
             const int32_t index = part.index.value();
             if (!valid_acks) {
                 fail(out, error_code::invalid_required_acks);
-            } else if (known == nullptr || index < 0 || index >= static_cast<int32_t>(known->partitions.size())) {
+            } else if (!has_partition(known, index)) {
                 fail(out, error_code::unknown_topic_or_partition);
             } else if (r.version < 3) {
                 fail(out, error_code::unsupported_for_message_format, "Message format v0/v1 is not supported");
