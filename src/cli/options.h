@@ -1,0 +1,97 @@
+#pragma once
+// options: what a `sluice topic|produce|consume` invocation asks for, as parsed from the
+// command line (arguments.h). Plain values: the commands read them, nothing else owns them.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace sluice::cli {
+
+enum class output_format { table, json };
+
+// A `k=v` argument (-X, -c, -H, --set) split at its first '='.
+struct key_value {
+    std::string key;
+    std::string value;
+    bool operator==(const key_value&) const = default;
+};
+
+// Options every command takes.
+struct common_options {
+    std::string brokers = "localhost:9092";
+    output_format format = output_format::table;
+    std::vector<key_value> properties; // -X: extra librdkafka properties, applied last
+    bool verbose = false;              // librdkafka's own log lines on stderr
+    int32_t timeout_ms = 30'000;       // admin requests, metadata, delivery
+};
+
+struct topic_create_options {
+    std::string name;
+    int32_t partitions = -1;         // -1: the broker's num.partitions (KIP-464)
+    int16_t replication_factor = -1; // -1: the broker's default.replication.factor
+    std::vector<key_value> configs;
+};
+
+struct topic_list_options {};
+
+struct topic_describe_options {
+    std::vector<std::string> names;
+};
+
+struct topic_delete_options {
+    std::vector<std::string> names;
+};
+
+struct topic_alter_config_options {
+    std::string name;
+    std::vector<key_value> set;
+    std::vector<std::string> remove; // --delete: back to the broker default
+};
+
+struct produce_options {
+    std::string topic;
+    std::optional<std::string> key;           // the same key for every record
+    std::vector<key_value> headers;           // on every record
+    std::optional<int32_t> partition;         // unset: the partitioner chooses
+    std::optional<std::string> key_separator; // each line is "key SEP value"
+    std::optional<std::string> file;          // unset: stdin
+    std::optional<std::string> acks;          // "0", "1" or "all"
+    std::optional<std::string> compression;   // none, gzip, snappy, lz4, zstd
+};
+
+// Where a consumer without a group starts in each partition.
+struct start_at_end {};
+struct start_at_beginning {};
+struct start_at_offset {
+    int64_t offset; // negative: that many records before the end
+};
+struct start_at_timestamp {
+    int64_t timestamp_ms;
+};
+using start_position = std::variant<start_at_end, start_at_beginning, start_at_offset, start_at_timestamp>;
+
+struct consume_options {
+    std::string topic;
+    std::optional<int32_t> partition;
+    start_position start;
+    std::optional<std::string> group;
+    std::optional<int64_t> count;
+    bool exit_at_end = false;
+    bool print_key = false;
+    bool print_headers = false;
+    bool print_offset = false;
+};
+
+using command = std::variant<topic_create_options, topic_list_options, topic_describe_options,
+                             topic_delete_options, topic_alter_config_options, produce_options,
+                             consume_options>;
+
+struct invocation {
+    common_options common;
+    command what;
+};
+
+} // namespace sluice::cli
