@@ -19,7 +19,8 @@ ALLOWED = {
     "coordinator": {"base", "protocol", "storage", "cluster"},
     "server": {"base", "protocol", "net", "storage", "raft", "cluster", "replication", "coordinator"},
     "admin": {"base", "protocol", "net", "storage", "raft", "cluster", "replication", "coordinator", "server"},
-    "app": {"base", "protocol", "net", "storage", "raft", "cluster", "replication", "coordinator", "server", "admin"},
+    "app": {"base", "protocol", "net", "storage", "raft", "cluster", "replication", "coordinator", "server", "admin",
+            "cli"},
     "cli": {"base", "protocol"},
 }
 INCLUDE = re.compile(r'^\s*#\s*include\s*"([a-z_]+)/', re.M)

@@ -1,9 +1,11 @@
 // sluice: the single binary (broker, controller, admin, CLI). `serve` runs the broker;
-// `--version` and `apis` report what this build is and speaks.
+// `topic`, `produce` and `consume` are the Kafka client (src/cli); `--version` and `apis`
+// report what this build is and speaks.
 #include <cstdio>
 #include <cstring>
 
 #include "app/serve.h"
+#include "cli/cli.h"
 #include "protocol/api_table.h"
 
 namespace {
@@ -25,6 +27,8 @@ int main(int argc, char** argv) {
     }
     if (argc >= 2 && std::strcmp(argv[1], "apis") == 0) return print_apis();
     if (argc >= 2 && std::strcmp(argv[1], "serve") == 0) return sluice::app::serve(argc - 1, argv + 1);
-    std::fprintf(stderr, "usage: sluice serve [options] | sluice --version | sluice apis\n");
+    if (argc >= 2 && sluice::cli::is_cli_command(argv[1])) return sluice::cli::run(argc, argv);
+    std::fprintf(stderr, "usage: sluice serve [options] | sluice topic|produce|consume ... (--help) | "
+                         "sluice --version | sluice apis\n");
     return 2;
 }

@@ -1,0 +1,46 @@
+#include "cli/cli.h"
+
+#include <cstdio>
+#include <string_view>
+#include <vector>
+
+#include "cli/arguments.h"
+#include "cli/consume_command.h"
+#include "cli/output.h"
+#include "cli/produce_command.h"
+#include "cli/topic_commands.h"
+
+namespace sluice::cli {
+
+namespace {
+
+struct dispatch {
+    const common_options& common;
+    int operator()(const topic_create_options& o) const { return run_topic_create(common, o); }
+    int operator()(const topic_list_options& o) const { return run_topic_list(common, o); }
+    int operator()(const topic_describe_options& o) const { return run_topic_describe(common, o); }
+    int operator()(const topic_delete_options& o) const { return run_topic_delete(common, o); }
+    int operator()(const topic_alter_config_options& o) const { return run_topic_alter_config(common, o); }
+    int operator()(const produce_options& o) const { return run_produce(common, o); }
+    int operator()(const consume_options& o) const { return run_consume(common, o); }
+};
+
+} // namespace
+
+bool is_cli_command(const char* command) noexcept {
+    const std::string_view c = command;
+    return c == "topic" || c == "produce" || c == "consume";
+}
+
+int run(int argc, char** argv) {
+    const parse_outcome parsed = parse_arguments(std::vector<std::string>(argv, argv + argc));
+    if (!parsed.parsed) {
+        std::fputs(parsed.message.c_str(), parsed.exit_code == exit_ok ? stdout : stderr);
+        return parsed.exit_code;
+    }
+    const int exit_code = std::visit(dispatch{parsed.parsed->common}, parsed.parsed->what);
+    std::fflush(stdout);
+    return exit_code;
+}
+
+} // namespace sluice::cli
