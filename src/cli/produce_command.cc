@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "cli/admin.h"
 #include "cli/kafka_client.h"
 #include "cli/output.h"
 #include "cli/produce_input.h"
@@ -20,7 +21,7 @@ namespace {
 struct delivery_tally {
     std::map<int32_t, int64_t> delivered; // by partition
     int64_t failed = 0;
-    std::string first_error;
+    rd_kafka_resp_err_t first_error = RD_KAFKA_RESP_ERR_NO_ERROR;
 };
 
 void on_delivery(rd_kafka_t*, const rd_kafka_message_t* message, void*) {
@@ -29,7 +30,7 @@ void on_delivery(rd_kafka_t*, const rd_kafka_message_t* message, void*) {
         ++tally->delivered[message->partition];
         return;
     }
-    if (tally->failed++ == 0) tally->first_error = rd_kafka_err2str(message->err);
+    if (tally->failed++ == 0) tally->first_error = message->err;
 }
 
 std::vector<key_value> producer_settings(const common_options& common, const produce_options& options) {
@@ -85,6 +86,20 @@ rd_kafka_resp_err_t send(rd_kafka_t* producer, const produce_options& options, c
     }
 }
 
+// librdkafka keeps records for a topic the broker does not know (and does not auto-create)
+// until they time out; "Message timed out" alone would hide why.
+std::string explain_failure(const kafka_client& client, const common_options& common, const std::string& topic,
+                            const delivery_tally& tally) {
+    std::string why = client.explain(rd_kafka_err2str(tally.first_error));
+    if (tally.first_error != RD_KAFKA_RESP_ERR__MSG_TIMED_OUT) return why;
+    auto metadata = fetch_metadata(client, std::nullopt, common.timeout_ms);
+    if (!metadata) return why;
+    for (int i = 0; i < (*metadata)->topic_cnt; ++i) {
+        if (topic == (*metadata)->topics[i].topic) return why;
+    }
+    return why + " (topic " + topic + " does not exist)";
+}
+
 } // namespace
 
 int run_produce(const common_options& common, const produce_options& options) {
@@ -126,7 +141,7 @@ int run_produce(const common_options& common, const produce_options& options) {
     int exit_code = exit_ok;
     if (tally.failed > 0)
         exit_code = fail(std::to_string(tally.failed) + " of " + std::to_string(sent) +
-                         " records not delivered: " + client->explain(tally.first_error));
+                         " records not delivered: " + explain_failure(*client, common, options.topic, tally));
     if (const int pending = rd_kafka_outq_len(producer); pending > 0)
         exit_code = fail(client->explain(std::to_string(pending) + " records still unconfirmed after the timeout"));
     if (!error.empty()) exit_code = fail(error);
