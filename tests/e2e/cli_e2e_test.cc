@@ -1,0 +1,287 @@
+// End-to-end: the `sluice topic|produce|consume` client (src/cli) against the real broker,
+// with exact output. The produce/consume paths are also covered against librdkafka's mock
+// cluster (src/cli/tests/cli_integration_test.cc); the topic commands need a broker with
+// CreateTopics, DeleteTopics, DescribeConfigs and AlterConfigs, which the mock lacks.
+//
+// Each test first asks the broker (ApiVersions) whether it serves the APIs the test needs and
+// is skipped, saying which, when it does not: these tests were written before the broker
+// served them, against Kafka's behaviour.
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <set>
+#include <thread>
+#include <vector>
+
+#include "e2e/broker_process.h"
+#include "golden/client_process.h"
+#include "net/tests/test_client.h"
+#include "protocol/generated/all_messages.h"
+
+namespace sluice::e2e {
+namespace {
+
+using namespace std::chrono_literals;
+using golden::process_result;
+namespace msg = protocol::msg;
+
+// The APIs the tests need: key (Kafka protocol) and name.
+using api = std::pair<int16_t, const char*>;
+constexpr api produce{0, "Produce"}, fetch{1, "Fetch"}, list_offsets{2, "ListOffsets"}, metadata{3, "Metadata"};
+constexpr api offset_commit{8, "OffsetCommit"}, offset_fetch{9, "OffsetFetch"}, find_coordinator{10, "FindCoordinator"};
+constexpr api join_group{11, "JoinGroup"}, heartbeat{12, "Heartbeat"}, leave_group{13, "LeaveGroup"};
+constexpr api sync_group{14, "SyncGroup"}, create_topics{19, "CreateTopics"}, delete_topics{20, "DeleteTopics"};
+constexpr api describe_configs{32, "DescribeConfigs"}, alter_configs{33, "AlterConfigs"};
+
+// The API keys the broker on `port` advertises (ApiVersions v3); empty when it does not answer.
+std::set<int16_t> advertised_apis(uint16_t port) {
+    net::testing::test_client client(port);
+    if (!client.connected()) return {};
+    msg::request_header header;
+    header.request_api_key = msg::api_versions_request::api_key;
+    header.request_api_version = 3;
+    header.correlation_id = 1;
+    header.client_id = "cli-e2e";
+    msg::api_versions_request request;
+    request.client_software_name = "sluice-cli-e2e";
+    request.client_software_version = "1.0";
+    auto frame = header.encode(2);
+    auto body = request.encode(3);
+    frame.insert(frame.end(), body.begin(), body.end());
+    client.send_frame(std::string(frame.begin(), frame.end()));
+    auto answer = client.read_frame(10s);
+    if (!answer) return {};
+    protocol::reader reader(as_bytes(*answer));
+    msg::response_header response_header;
+    response_header.read(reader, 0);
+    msg::api_versions_response response;
+    if (!response.decode(byte_view(reader.position(), reader.remaining()), 3)) return {};
+    std::set<int16_t> keys;
+    for (const auto& api : response.api_keys) keys.insert(api.api_key);
+    return keys;
+}
+
+class cli_e2e : public ::testing::Test {
+protected:
+    void SetUp() override {
+        broker = std::make_unique<broker_process>();
+        ASSERT_TRUE(broker->running()) << broker->log();
+        apis = advertised_apis(broker->port());
+    }
+    void TearDown() override {
+        if (!broker || !broker->running()) return;
+        EXPECT_EQ(broker->stop(), 0) << broker->log();
+    }
+
+    // The names of the APIs in `needed` the broker does not serve; empty when it serves all.
+    std::string missing(const std::vector<api>& needed) const {
+        std::string out;
+        for (const auto& [key, name] : needed) {
+            if (!apis.contains(key)) out += (out.empty() ? "" : ", ") + std::string(name);
+        }
+        return out;
+    }
+
+    process_result sluice(std::vector<std::string> args, std::string_view input = "") {
+        args.insert(args.begin(), SLUICE_BINARY);
+        args.insert(args.end(), {"-b", broker->bootstrap(), "--timeout-ms", "15000"});
+        return golden::run_process(args, input, 60s);
+    }
+
+    // Runs `args` until it prints `expected` (metadata may trail a completed admin operation
+    // briefly), then checks it exited 0 and printed exactly that.
+    void expect_output(const std::vector<std::string>& args, const std::string& expected) {
+        process_result r;
+        for (auto deadline = std::chrono::steady_clock::now() + 10s; std::chrono::steady_clock::now() < deadline;) {
+            r = sluice(args);
+            if (r.ok() && r.out == expected) break;
+            std::this_thread::sleep_for(100ms);
+        }
+        EXPECT_TRUE(r.ok()) << r.describe() << broker->log();
+        EXPECT_EQ(r.out, expected);
+        EXPECT_EQ(r.err, "");
+    }
+
+    void expect_success(const std::vector<std::string>& args, const std::string& expected_out,
+                        std::string_view input = "") {
+        auto r = sluice(args, input);
+        EXPECT_TRUE(r.ok()) << r.describe() << broker->log();
+        EXPECT_EQ(r.out, expected_out);
+        EXPECT_EQ(r.err, "");
+    }
+
+    // Exit code 1, nothing on stdout, and stderr starting with `prefix`.
+    void expect_failure(const std::vector<std::string>& args, const std::string& prefix, const std::string& mentions) {
+        auto r = sluice(args);
+        EXPECT_EQ(r.exit_code, 1) << r.describe();
+        EXPECT_EQ(r.err.rfind(prefix, 0), 0u) << r.err;
+        EXPECT_NE(r.err.find(mentions), std::string::npos) << r.err;
+    }
+
+    std::unique_ptr<broker_process> broker;
+    std::set<int16_t> apis;
+};
+
+#define SKIP_UNLESS_SERVED(...)                                                                    \
+    do {                                                                                           \
+        if (auto absent = missing({__VA_ARGS__}); !absent.empty())                                 \
+            GTEST_SKIP() << "the broker does not serve " << absent << " yet";                      \
+    } while (0)
+
+TEST_F(cli_e2e, create_list_describe_delete) {
+    SKIP_UNLESS_SERVED(metadata, create_topics, describe_configs, delete_topics);
+    expect_success({"topic", "create", "orders", "-p", "3", "-r", "1", "-c", "retention.ms=86400000"},
+                   "created topic orders\n");
+    expect_output({"topic", "list", "--format", "json"}, R"([{"name":"orders","partitions":3,"replication_factor":1}])"
+                                                         "\n");
+    expect_output({"topic", "list"},
+                  "TOPIC   PARTITIONS  REPLICATION-FACTOR\n"
+                  "orders  3           1\n");
+    // Only the topic's override differs from the defaults (the broker runs with no log.*
+    // settings of its own).
+    expect_output({"topic", "describe", "orders", "--format", "json"},
+                  R"([{"name":"orders","partitions":[)"
+                  R"({"partition":0,"leader":1,"replicas":[1],"isr":[1]},)"
+                  R"({"partition":1,"leader":1,"replicas":[1],"isr":[1]},)"
+                  R"({"partition":2,"leader":1,"replicas":[1],"isr":[1]}],)"
+                  R"("configs":{"retention.ms":"86400000"}}])"
+                  "\n");
+    expect_success({"topic", "delete", "orders"}, "deleted topic orders\n");
+    expect_output({"topic", "list", "--format", "json"}, "[]\n");
+}
+
+TEST_F(cli_e2e, describe_as_a_table) {
+    SKIP_UNLESS_SERVED(metadata, create_topics, describe_configs);
+    expect_success({"topic", "create", "events", "-p", "2", "-c", "cleanup.policy=compact", "-c",
+                    "min.compaction.lag.ms=5000"},
+                   "created topic events\n");
+    expect_output({"topic", "describe", "events"},
+                  "Topic: events  PartitionCount: 2  ReplicationFactor: 1\n"
+                  "Configs: cleanup.policy=compact,min.compaction.lag.ms=5000\n"
+                  "PARTITION  LEADER  REPLICAS  ISR\n"
+                  "0          1       1         1\n"
+                  "1          1       1         1\n");
+}
+
+TEST_F(cli_e2e, create_without_counts_uses_the_broker_defaults) {
+    SKIP_UNLESS_SERVED(metadata, create_topics, describe_configs);
+    // KIP-464: -1 partitions and replication factor mean num.partitions (1) and
+    // default.replication.factor (1).
+    expect_success({"topic", "create", "plain", "--format", "json"}, R"({"created":["plain"]})"
+                                                                     "\n");
+    expect_output({"topic", "list", "--format", "json"}, R"([{"name":"plain","partitions":1,"replication_factor":1}])"
+                                                         "\n");
+    expect_output({"topic", "describe", "plain"},
+                  "Topic: plain  PartitionCount: 1  ReplicationFactor: 1\n"
+                  "Configs:\n"
+                  "PARTITION  LEADER  REPLICAS  ISR\n"
+                  "0          1       1         1\n");
+}
+
+TEST_F(cli_e2e, create_errors_come_from_the_broker) {
+    SKIP_UNLESS_SERVED(metadata, create_topics);
+    expect_success({"topic", "create", "taken"}, "created topic taken\n");
+    expect_failure({"topic", "create", "taken"}, "sluice: topic taken: ", "already exists"); // TOPIC_ALREADY_EXISTS
+    // INVALID_REPLICATION_FACTOR: one broker cannot hold three replicas.
+    expect_failure({"topic", "create", "wide", "-r", "3"}, "sluice: topic wide: ", "eplication factor");
+    // INVALID_CONFIG
+    expect_failure({"topic", "create", "odd", "-c", "retention.ms=soon"}, "sluice: topic odd: ", "");
+    // INVALID_TOPIC_EXCEPTION: '/' is not a legal topic character.
+    expect_failure({"topic", "create", "bad/name"}, "sluice: topic bad/name: ", "");
+    expect_output({"topic", "list", "--format", "json"}, R"([{"name":"taken","partitions":1,"replication_factor":1}])"
+                                                         "\n");
+}
+
+TEST_F(cli_e2e, delete_reports_each_topic) {
+    SKIP_UNLESS_SERVED(metadata, create_topics, delete_topics);
+    expect_success({"topic", "create", "a"}, "created topic a\n");
+    expect_success({"topic", "create", "b"}, "created topic b\n");
+    auto r = sluice({"topic", "delete", "a", "missing", "b", "--format", "json"});
+    EXPECT_EQ(r.exit_code, 1) << r.describe();
+    EXPECT_EQ(r.out, R"({"deleted":["a","b"]})"
+                     "\n");
+    EXPECT_EQ(r.err.rfind("sluice: topic missing: ", 0), 0u) << r.err; // UNKNOWN_TOPIC_OR_PARTITION
+    expect_output({"topic", "list", "--format", "json"}, "[]\n");
+}
+
+TEST_F(cli_e2e, describe_reports_unknown_topics_and_describes_the_rest) {
+    SKIP_UNLESS_SERVED(metadata, create_topics, describe_configs);
+    expect_success({"topic", "create", "known"}, "created topic known\n");
+    expect_output({"topic", "list", "--format", "json"}, R"([{"name":"known","partitions":1,"replication_factor":1}])"
+                                                         "\n");
+    auto r = sluice({"topic", "describe", "nosuch", "known", "--format", "json"});
+    EXPECT_EQ(r.exit_code, 1) << r.describe();
+    EXPECT_EQ(r.err, "sluice: topic nosuch does not exist\n");
+    EXPECT_EQ(r.out, R"([{"name":"known","partitions":[{"partition":0,"leader":1,"replicas":[1],"isr":[1]}],)"
+                     R"("configs":{}}])"
+                     "\n");
+}
+
+TEST_F(cli_e2e, alter_config_sets_and_deletes_overrides) {
+    SKIP_UNLESS_SERVED(metadata, create_topics, describe_configs, alter_configs);
+    expect_success({"topic", "create", "t", "-c", "retention.ms=1000", "-c", "segment.ms=60000"}, "created topic t\n");
+    expect_success({"topic", "alter-config", "t", "--set", "cleanup.policy=compact", "--delete", "retention.ms"},
+                   "altered configs of topic t\n");
+    // segment.ms is kept: AlterConfigs replaces the whole set, so the client sends it back.
+    expect_output({"topic", "describe", "t", "--format", "json"},
+                  R"([{"name":"t","partitions":[{"partition":0,"leader":1,"replicas":[1],"isr":[1]}],)"
+                  R"("configs":{"cleanup.policy":"compact","segment.ms":"60000"}}])"
+                  "\n");
+    expect_success({"topic", "alter-config", "t", "--set", "segment.ms=120000", "--format", "json"},
+                   R"({"altered":"t"})"
+                   "\n");
+    expect_output({"topic", "describe", "t", "--format", "json"},
+                  R"([{"name":"t","partitions":[{"partition":0,"leader":1,"replicas":[1],"isr":[1]}],)"
+                  R"("configs":{"cleanup.policy":"compact","segment.ms":"120000"}}])"
+                  "\n");
+    expect_failure({"topic", "alter-config", "t", "--set", "retention.ms=never"}, "sluice: alter configs of topic t: ",
+                   "");
+    expect_failure({"topic", "alter-config", "nosuch", "--set", "retention.ms=1"}, "sluice: configs of topic nosuch: ",
+                   "");
+}
+
+TEST_F(cli_e2e, produce_and_consume_round_trip) {
+    SKIP_UNLESS_SERVED(metadata, create_topics, produce, fetch, list_offsets);
+    expect_success({"topic", "create", "log", "-p", "2"}, "created topic log\n");
+    expect_success({"produce", "log", "-p", "1", "-k", "K", "-H", "h=v", "--compression", "lz4", "--format", "json"},
+                   R"({"produced":3,"partitions":{"1":3}})"
+                   "\n",
+                   "one\ntwo\nthree\n");
+    expect_output({"consume", "log", "--from-beginning", "-e", "--print-offset", "--print-key", "--print-headers"},
+                  "Partition:1\tOffset:0\th=v\tK\tone\n"
+                  "Partition:1\tOffset:1\th=v\tK\ttwo\n"
+                  "Partition:1\tOffset:2\th=v\tK\tthree\n");
+    expect_output({"consume", "log", "-p", "1", "-o", "2", "-e"}, "three\n");
+    expect_output({"consume", "log", "-p", "1", "-o", "-2", "-c", "2"}, "two\nthree\n");
+    expect_output({"consume", "log", "-p", "0", "--from-beginning", "-e"}, "");
+    expect_failure({"consume", "log", "-p", "1", "-o", "10", "-e"}, "sluice: ", "out of range");
+}
+
+TEST_F(cli_e2e, consume_from_a_timestamp) {
+    SKIP_UNLESS_SERVED(metadata, create_topics, produce, fetch, list_offsets);
+    expect_success({"topic", "create", "timed"}, "created topic timed\n");
+    expect_success({"produce", "timed"}, "produced 2 records\n", "early-1\nearly-2\n");
+    std::this_thread::sleep_for(50ms);
+    const auto middle = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+    std::this_thread::sleep_for(50ms);
+    expect_success({"produce", "timed"}, "produced 2 records\n", "late-1\nlate-2\n");
+    expect_output({"consume", "timed", "--from-timestamp", std::to_string(middle), "-e", "--print-offset"},
+                  "Partition:0\tOffset:2\tlate-1\nPartition:0\tOffset:3\tlate-2\n");
+    // After every record: nothing, not an error.
+    expect_output({"consume", "timed", "--from-timestamp", std::to_string(middle + 3'600'000), "-e"}, "");
+}
+
+TEST_F(cli_e2e, a_group_consumer_commits_what_it_printed) {
+    SKIP_UNLESS_SERVED(metadata, create_topics, produce, fetch, list_offsets, find_coordinator, join_group,
+                       sync_group, heartbeat, leave_group, offset_commit, offset_fetch);
+    expect_success({"topic", "create", "work"}, "created topic work\n");
+    expect_success({"produce", "work"}, "produced 5 records\n", "j0\nj1\nj2\nj3\nj4\n");
+    expect_success({"consume", "work", "-g", "workers", "--from-beginning", "-c", "2"}, "j0\nj1\n");
+    expect_success({"consume", "work", "-g", "workers", "-e"}, "j2\nj3\nj4\n");
+    expect_success({"consume", "work", "-g", "workers", "-e", "--from-beginning"}, "");
+}
+
+} // namespace
+} // namespace sluice::e2e
