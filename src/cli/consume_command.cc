@@ -100,12 +100,17 @@ public:
             if (!message) {
                 std::fflush(stdout);
                 if (_consumer.events().all_brokers_down()) {
-                    // With -e the end can never be reached; otherwise wait, as kcat does.
+                    // With -e the end cannot be reached while they are down; otherwise wait for
+                    // them, as kcat does.
                     if (_options.exit_at_end) return fail(_consumer.explain("all brokers are down"));
                     if (!warned_down) print_error("warning: " + _consumer.explain("all brokers are down"));
                     warned_down = true;
                 }
                 continue;
+            }
+            if (message->err == RD_KAFKA_RESP_ERR_NO_ERROR || message->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+                _consumer.events().clear_all_brokers_down(); // they answer again
+                warned_down = false;
             }
             if (message->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
                 _at_end.insert(message->partition);

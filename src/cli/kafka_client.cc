@@ -23,8 +23,17 @@ result<bool> set(rd_kafka_conf_t* conf, const std::string& key, const std::strin
 
 void client_events::record(rd_kafka_resp_err_t error, const char* reason) {
     std::lock_guard lock(_mutex);
+    if (error == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) {
+        _all_brokers_down = true;
+        // "1/1 brokers are down" says less than the connection error before it.
+        if (!_last_error.empty()) return;
+    }
     _last_error = reason ? reason : rd_kafka_err2str(error);
-    if (error == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) _all_brokers_down = true;
+}
+
+void client_events::clear_all_brokers_down() {
+    std::lock_guard lock(_mutex);
+    _all_brokers_down = false;
 }
 
 std::string client_events::last_error() const {

@@ -24,7 +24,9 @@ public:
     void record(rd_kafka_resp_err_t error, const char* reason);
     // The most recent error's text, empty when there was none.
     std::string last_error() const;
+    // Set by ALL_BROKERS_DOWN, until the holder sees the brokers answer again and clears it.
     bool all_brokers_down() const;
+    void clear_all_brokers_down();
 
 private:
     mutable std::mutex _mutex;
@@ -46,7 +48,7 @@ public:
                                        void (*callbacks)(rd_kafka_conf_t*) = nullptr);
 
     rd_kafka_t* get() const noexcept { return _handle.get(); }
-    const client_events& events() const noexcept { return *_events; }
+    client_events& events() const noexcept { return *_events; }
     // `message`, plus librdkafka's last reported error when there is one: a timeout says
     // little on its own, "Connect to ipv4#127.0.0.1:9092 failed: Connection refused" says why.
     std::string explain(const std::string& message) const;

@@ -282,6 +282,18 @@ TEST(cli_without_broker, a_broker_that_is_not_there_is_reported) {
     EXPECT_NE(r.err.find("Connection refused"), std::string::npos) << r.err;
 }
 
+TEST(cli_without_broker, exit_at_end_gives_up_when_all_brokers_are_down) {
+    for (const std::vector<std::string>& group : {std::vector<std::string>{}, {"-g", "G"}}) {
+        std::vector<std::string> args = {SLUICE_BINARY, "consume",      "t", "-e", "-b",
+                                         "127.0.0.1:1", "--timeout-ms", "3000"};
+        args.insert(args.end(), group.begin(), group.end());
+        auto r = golden::run_process(args, "", 60s);
+        EXPECT_EQ(r.exit_code, 1) << r.describe();
+        EXPECT_EQ(r.out, "");
+        EXPECT_NE(r.err.find("Connection refused"), std::string::npos) << r.err;
+    }
+}
+
 TEST(cli_without_broker, help_exits_0) {
     auto r = golden::run_process({SLUICE_BINARY, "produce", "--help"}, "", 60s);
     EXPECT_EQ(r.exit_code, 0) << r.describe();
