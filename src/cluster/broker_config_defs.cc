@@ -34,6 +34,15 @@ constexpr std::array broker_configs{
                       "leave it to the broker (-1)."},
     broker_config_def{"delete.topic.enable", t::boolean, "true", any_value(),
                       "Whether DeleteTopics is allowed."},
+    broker_config_def{"group.initial.rebalance.delay.ms", t::int32, "3000", at_least(0),
+                      "How long the first rebalance of a new (or empty) classic group waits for more members "
+                      "to join, extended by each join up to the rebalance timeout."},
+    broker_config_def{"group.max.session.timeout.ms", t::int32, "1800000", at_least(1),
+                      "The largest session timeout a classic group member may ask for."},
+    broker_config_def{"group.max.size", t::int32, int32_max, at_least(1),
+                      "Members a classic group may have; more are refused with GROUP_MAX_SIZE_REACHED."},
+    broker_config_def{"group.min.session.timeout.ms", t::int32, "6000", at_least(1),
+                      "The smallest session timeout a classic group member may ask for."},
     broker_config_def{"listeners", t::string, "PLAINTEXT://localhost:9092", any_value(),
                       "Where the broker accepts Kafka clients, as NAME://host:port (an empty host binds every "
                       "interface). Sluice's default binds localhost only; Kafka's binds every interface."},
@@ -122,11 +131,20 @@ constexpr std::array broker_configs{
     broker_config_def{"num.partitions", t::int32, "1", at_least(1),
                       "Partition count of automatically created topics, and of CreateTopics requests that "
                       "leave it to the broker (-1)."},
+    broker_config_def{"offset.metadata.max.bytes", t::int32, "4096", at_least(0),
+                      "The longest metadata string an offset commit may carry (OFFSET_METADATA_TOO_LARGE)."},
+    broker_config_def{"offsets.retention.check.interval.ms", t::int64, "600000", at_least(1),
+                      "How often the group coordinator looks for expired committed offsets."},
+    broker_config_def{"offsets.retention.minutes", t::int32, "10080", at_least(1),
+                      "Committed offsets of a group without members are removed this long after the group "
+                      "became empty (or after the commit, for standalone consumers)."},
     broker_config_def{"offsets.topic.num.partitions", t::int32, "50", at_least(1),
                       "Partition count of __consumer_offsets, fixed when it is created."},
     broker_config_def{"offsets.topic.replication.factor", t::int16, "3", at_least(1),
                       "Replication factor of __consumer_offsets; lowered to the number of live brokers when "
                       "there are fewer."},
+    broker_config_def{"offsets.topic.segment.bytes", t::int32, "104857600", at_least(1),
+                      "segment.bytes of __consumer_offsets, set when it is created."},
     broker_config_def{"queued.max.request.bytes", t::int64, "268435456", at_least(1),
                       "Bytes of requests read but not yet answered, per broker, shared out over the shards; "
                       "above it connections stop reading. Sluice's default is 256 MiB (Kafka's: unbounded)."},
