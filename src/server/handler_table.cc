@@ -16,7 +16,12 @@ handler_table::handler_table() {
                                  // admin
                                  &handlers::create_topics, &handlers::delete_topics, &handlers::create_partitions,
                                  &handlers::describe_configs, &handlers::alter_configs,
-                                 &handlers::incremental_alter_configs, &handlers::describe_topic_partitions}) {
+                                 &handlers::incremental_alter_configs, &handlers::describe_topic_partitions,
+                                 // groups
+                                 &handlers::find_coordinator, &handlers::offset_commit, &handlers::offset_fetch,
+                                 &handlers::join_group, &handlers::heartbeat, &handlers::leave_group,
+                                 &handlers::sync_group, &handlers::describe_groups, &handlers::list_groups,
+                                 &handlers::delete_groups, &handlers::offset_delete}) {
         const protocol::api_info* api = protocol::find_api(h->api_key);
         SLUICE_ASSERT(api != nullptr, "handler for an API key the protocol does not define");
         SLUICE_ASSERT(h->min_version >= api->schema_min_version && h->max_version <= api->schema_max_version,

@@ -5,6 +5,7 @@
 #include "base/log.h"
 #include "cluster/controller.h"
 #include "server/broker_context.h"
+#include "server/group_shard.h"
 #include "storage/compaction/log_cleaner.h"
 #include "storage/retention.h"
 
@@ -27,7 +28,7 @@ shard_partitions::shard_partitions(net::shard_id shard, const broker_context& ct
     : _shard(shard), _ctx(ctx), _fs(fs), _clock(clock), _dir(std::move(dir)),
       _sessions(static_cast<size_t>(std::max(0, ctx.settings.fetch_sessions))) {}
 
-shard_partitions::~shard_partitions() = default;
+shard_partitions::~shard_partitions() = default; // after group_shard's definition
 
 storage::storage_errc shard_partitions::open(bool clean_shutdown) {
     storage::log_manager_options options;
@@ -53,6 +54,7 @@ storage::storage_errc shard_partitions::open(bool clean_shutdown) {
     auto opened = storage::log_manager::open(_fs, _clock, _dir, std::move(options));
     if (!opened) return opened.error();
     _logs = std::move(*opened);
+    _groups = std::make_unique<group_shard>(*this, smp->context(shard).get_executor(), group_config_from(broker));
     _last_retention_ms = _last_cleaning_ms = _clock.now_ms();
     // Checkpoints of this shard written at once: stale entries of an earlier shard layout go.
     return _logs->write_checkpoints();
@@ -60,6 +62,11 @@ storage::storage_errc shard_partitions::open(bool clean_shutdown) {
 
 void shard_partitions::reconcile(const cluster::image_ptr& image) {
     if (!_logs || (_image && image->offset() < _image->offset())) return;
+    reconcile_logs(image);
+    if (_groups) _groups->reconcile(image);
+}
+
+void shard_partitions::reconcile_logs(const cluster::image_ptr& image) {
     _image = image;
     const uint32_t count = _ctx.shards->count();
     // Partitions whose topic is gone (or was deleted and created again under another id).
@@ -129,6 +136,11 @@ void shard_partitions::remove(std::map<storage::topic_partition, partition>::ite
         log::error("shard {}: deleting {}: {}", _shard, tp.dir_name(), storage::to_string(e));
     else
         log::info("shard {}: deleted log {}", _shard, tp.dir_name());
+}
+
+partition* shard_partitions::lookup(std::string_view topic, int32_t index) {
+    auto it = _partitions.find(storage::topic_partition{std::string(topic), model::partition_id{index}});
+    return it == _partitions.end() ? nullptr : &it->second;
 }
 
 partition* shard_partitions::find(std::string_view topic, int32_t index) {
@@ -203,6 +215,7 @@ void shard_partitions::tick() {
 
 storage::storage_errc shard_partitions::shutdown() {
     if (!_logs) return storage::storage_errc::none;
+    if (_groups) _groups->shutdown();
     return _logs->shutdown();
 }
 

@@ -25,6 +25,7 @@
 namespace sluice::server {
 
 struct broker_context;
+class group_shard;
 
 // A long-polling fetch waiting on its own shard; an append on another shard wakes it with
 // wake(), posted to the fetch's shard.
@@ -66,6 +67,8 @@ public:
     void reconcile(const cluster::image_ptr& image);
     // The partition if this shard owns it and the current image has it (nullptr otherwise).
     partition* find(std::string_view topic, int32_t index);
+    // As find(), without first catching up with a newer image (for callers inside reconcile).
+    partition* lookup(std::string_view topic, int32_t index);
     // After an append: wakes the fetches waiting on the partition.
     void appended(partition& p);
     void add_waiter(partition& p, net::shard_id shard, std::shared_ptr<fetch_wakeup> wakeup);
@@ -87,10 +90,13 @@ public:
     storage::log_manager& logs() noexcept { return *_logs; }
     const std::map<storage::topic_partition, partition>& partitions() const noexcept { return _partitions; }
     net::shard_id shard() const noexcept { return _shard; }
+    // The group coordinator of the __consumer_offsets partitions this shard owns (after open()).
+    group_shard& groups() noexcept { return *_groups; }
     // Fetch sessions of the connections on this shard.
     fetch_sessions& sessions() noexcept { return _sessions; }
 
 private:
+    void reconcile_logs(const cluster::image_ptr& image);
     void remove(std::map<storage::topic_partition, partition>::iterator it);
 
     net::shard_id _shard;
@@ -105,6 +111,7 @@ private:
     int64_t _last_cleaning_ms = 0;
     fetch_sessions _sessions;
     bool _long_polls_stopped = false;
+    std::unique_ptr<group_shard> _groups;
 };
 
 } // namespace sluice::server

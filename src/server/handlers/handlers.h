@@ -26,4 +26,17 @@ extern const api_handler create_partitions;         // key 37, v0-3
 extern const api_handler incremental_alter_configs; // key 44, v0-1
 extern const api_handler describe_topic_partitions; // key 75, v0
 
+// Groups: each group's requests on the shard owning its __consumer_offsets partition.
+extern const api_handler find_coordinator; // key 10, v0-6
+extern const api_handler offset_commit;    // key 8, v2-9
+extern const api_handler offset_fetch;     // key 9, v1-9
+extern const api_handler join_group;       // key 11, v0-9
+extern const api_handler heartbeat;        // key 12, v0-4
+extern const api_handler leave_group;      // key 13, v0-5
+extern const api_handler sync_group;       // key 14, v0-5
+extern const api_handler describe_groups;  // key 15, v0-5
+extern const api_handler list_groups;      // key 16, v0-5
+extern const api_handler delete_groups;    // key 42, v0-2
+extern const api_handler offset_delete;    // key 47, v0
+
 } // namespace sluice::server::handlers

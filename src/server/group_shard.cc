@@ -1,0 +1,201 @@
+#include "server/group_shard.h"
+
+#include <charconv>
+
+#include <asio/post.hpp>
+
+#include "base/log.h"
+#include "protocol/compression.h"
+#include "protocol/record_batch.h"
+#include "protocol/record_batch_builder.h"
+#include "protocol/record_reader.h"
+#include "server/shard_partitions.h"
+#include "storage/clock.h"
+
+namespace sluice::server {
+
+namespace {
+
+int64_t number(const storage::properties& props, std::string_view key, int64_t fallback) {
+    auto it = props.find(key);
+    if (it == props.end()) return fallback;
+    int64_t v = 0;
+    auto [ptr, ec] = std::from_chars(it->second.data(), it->second.data() + it->second.size(), v);
+    return ec == std::errc() && ptr == it->second.data() + it->second.size() ? v : fallback;
+}
+
+// The most a replayed batch may decompress to (a compressed batch Kafka wrote).
+constexpr size_t replay_decompressed_max = 256u << 20;
+
+} // namespace
+
+coordinator::group_config group_config_from(const storage::properties& p) {
+    coordinator::group_config c;
+    c.offsets_topic_partitions = static_cast<int32_t>(number(p, "offsets.topic.num.partitions", c.offsets_topic_partitions));
+    c.min_session_timeout_ms = static_cast<int32_t>(number(p, "group.min.session.timeout.ms", c.min_session_timeout_ms));
+    c.max_session_timeout_ms = static_cast<int32_t>(number(p, "group.max.session.timeout.ms", c.max_session_timeout_ms));
+    c.initial_rebalance_delay_ms =
+        static_cast<int32_t>(number(p, "group.initial.rebalance.delay.ms", c.initial_rebalance_delay_ms));
+    c.max_size = static_cast<int32_t>(number(p, "group.max.size", c.max_size));
+    c.offsets_retention_ms = number(p, "offsets.retention.minutes", c.offsets_retention_ms / 60'000) * 60'000;
+    c.offsets_retention_check_interval_ms =
+        number(p, "offsets.retention.check.interval.ms", c.offsets_retention_check_interval_ms);
+    c.offset_metadata_max_bytes =
+        static_cast<int32_t>(number(p, "offset.metadata.max.bytes", c.offset_metadata_max_bytes));
+    return c;
+}
+
+group_shard::group_shard(shard_partitions& shard, asio::any_io_executor executor, coordinator::group_config config)
+    : _shard(shard), _executor(std::move(executor)),
+      _coordinator(std::make_unique<coordinator::group_coordinator>(config, *this, *this)) {}
+
+group_shard::~group_shard() {
+    // The coordinator's destructor may cancel timers: it goes first.
+    _coordinator.reset();
+    for (auto& [id, timer] : _timers) timer->cancel();
+}
+
+int64_t group_shard::now_ms() const { return storage::system_clock().now_ms(); }
+
+coordinator::scheduler::timer_id group_shard::schedule(int64_t delay_ms, std::function<void()> fn) {
+    const timer_id id = _next_timer++;
+    auto timer = std::make_unique<asio::steady_timer>(_executor, std::chrono::milliseconds(std::max<int64_t>(0, delay_ms)));
+    timer->async_wait([this, id, fn = std::move(fn)](const std::error_code& ec) {
+        if (ec) return; // cancelled: the entry is already gone
+        auto it = _timers.find(id);
+        if (it == _timers.end()) return;
+        _timers.erase(it);
+        fn();
+    });
+    _timers.emplace(id, std::move(timer));
+    return id;
+}
+
+void group_shard::cancel(timer_id id) {
+    auto it = _timers.find(id);
+    if (it == _timers.end()) return;
+    it->second->cancel();
+    _timers.erase(it);
+}
+
+void group_shard::append(int32_t index, std::vector<coordinator::offsets_record> records,
+                         std::function<void(protocol::error_code)> done) {
+    auto answer = [this, &done](protocol::error_code e) {
+        asio::post(_executor, [done = std::move(done), e] { done(e); });
+    };
+    partition* p = _stopped || !_loaded.contains(index) ? nullptr : _shard.lookup(consumer_offsets_topic, index);
+    if (p == nullptr) return answer(protocol::error_code::not_coordinator);
+    if (records.empty()) return answer(protocol::error_code::none);
+    protocol::batch_builder_options options;
+    protocol::record_batch_builder builder(options);
+    const int64_t now = now_ms();
+    for (const auto& r : records) {
+        protocol::record_input in;
+        in.timestamp_ms = now;
+        in.key = byte_view(r.key);
+        if (r.value) in.value = byte_view(*r.value);
+        builder.append(in);
+    }
+    protocol::build_result built = builder.build();
+    if (!built.ok()) return answer(protocol::error_code::unknown_server_error);
+    auto appended = p->log->log->append(std::span<uint8_t>(built.bytes.data(), built.bytes.size()), model::leader_epoch{0});
+    if (!appended) {
+        log::error("{}-{}: appending group records: {}", consumer_offsets_topic, index, storage::to_string(appended.error()));
+        return answer(protocol::error_code::kafka_storage_error);
+    }
+    p->log->syncer->appended();
+    _shard.appended(*p);
+    const model::offset up_to{appended->last_offset.value() + 1};
+    p->log->syncer->wait_durable(up_to, [this, done = std::move(done)](storage::storage_errc e) mutable {
+        const auto code = e == storage::storage_errc::none ? protocol::error_code::none
+                                                            : protocol::error_code::kafka_storage_error;
+        asio::post(_executor, [done = std::move(done), code] { done(code); });
+    });
+}
+
+void group_shard::load(int32_t index, partition& p) {
+    _coordinator->begin_load(index);
+    storage::log& log = *p.log->log;
+    model::offset next = log.log_start_offset();
+    const model::offset end = log.log_end_offset();
+    byte_buffer bytes, scratch;
+    std::vector<protocol::record_batch_view> batches;
+    size_t records = 0;
+    bool failed = false;
+    while (next < end && !failed) {
+        auto read = log.read(next, 1u << 20);
+        if (!read || read->range.empty()) {
+            log::error("{}-{}: reading at offset {} to load groups: {}", consumer_offsets_topic, index, next.value(),
+                       read ? "nothing to read" : storage::to_string(read.error()));
+            break;
+        }
+        bytes.resize(read->range.length);
+        auto got = read->range.file->read_at(read->range.position, std::span<uint8_t>(bytes.data(), bytes.size()));
+        if (!got || *got != bytes.size()) {
+            log::error("{}-{}: reading a segment to load groups failed", consumer_offsets_topic, index);
+            break;
+        }
+        batches.clear();
+        protocol::split_batches(byte_view(bytes), batches);
+        if (batches.empty()) break;
+        for (const auto& batch : batches) {
+            next = model::offset{batch.base_offset().value() + batch.last_offset_delta() + 1};
+            if (batch.is_control()) continue;
+            byte_view section = batch.records_bytes();
+            if (batch.compression() != protocol::compression_type::none) {
+                if (protocol::decompress_into(batch.compression(), section, replay_decompressed_max, scratch) !=
+                    protocol::codec_error::none) {
+                    log::error("{}-{}: a batch at offset {} does not decompress; skipped", consumer_offsets_topic,
+                               index, batch.base_offset().value());
+                    continue;
+                }
+                section = byte_view(scratch);
+            }
+            protocol::record_reader reader(section);
+            protocol::record_view record;
+            while (reader.next(record)) {
+                if (!record.key) continue;
+                _coordinator->replay(index, *record.key, record.value);
+                ++records;
+            }
+        }
+    }
+    _coordinator->complete_load(index);
+    _loaded.insert(index);
+    log::info("{}-{}: groups loaded from {} record(s)", consumer_offsets_topic, index, records);
+}
+
+void group_shard::reconcile(const cluster::image_ptr& image) {
+    if (_stopped) return;
+    std::set<int32_t> owned;
+    for (const auto& [tp, p] : _shard.partitions())
+        if (tp.topic == consumer_offsets_topic) owned.insert(tp.partition.value());
+    for (auto it = _loaded.begin(); it != _loaded.end();) {
+        if (owned.contains(*it)) {
+            ++it;
+            continue;
+        }
+        _coordinator->unload(*it);
+        it = _loaded.erase(it);
+    }
+    for (int32_t index : owned) {
+        if (_loaded.contains(index)) continue;
+        if (partition* p = _shard.lookup(consumer_offsets_topic, index)) load(index, *p);
+    }
+    std::set<std::string, std::less<>> topics;
+    for (const auto& [name, topic] : image->topics()) topics.insert(name);
+    std::vector<std::string> deleted;
+    for (const auto& name : _topics)
+        if (!topics.contains(name)) deleted.push_back(name);
+    _topics = std::move(topics);
+    if (!deleted.empty() && !_loaded.empty()) _coordinator->topics_deleted(deleted);
+}
+
+void group_shard::shutdown() {
+    if (_stopped) return;
+    for (int32_t index : _loaded) _coordinator->unload(index);
+    _loaded.clear();
+    _stopped = true;
+}
+
+} // namespace sluice::server

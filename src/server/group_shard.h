@@ -1,0 +1,73 @@
+#pragma once
+// group_shard: a shard's group coordinator wired to the broker (DESIGN.md §7). It owns the
+// shard's coordinator::group_coordinator and gives it
+// - a scheduler: wall-clock time and asio timers on the shard's loop;
+// - an offsets_log: records appended as one uncompressed batch to __consumer_offsets-<p> (a
+//   partition this shard owns), answered once fdatasync made them durable;
+// and keeps its partitions in step with the metadata: after each reconcile, partitions of
+// __consumer_offsets the shard now owns are loaded (every record replayed, in offset order) and
+// those it lost are unloaded; committed offsets of deleted topics are dropped.
+//
+// Threads: the owning shard's only.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <asio/any_io_executor.hpp>
+#include <asio/steady_timer.hpp>
+
+#include "cluster/metadata_image.h"
+#include "coordinator/group_coordinator.h"
+#include "storage/log_settings.h"
+
+namespace sluice::server {
+
+class shard_partitions;
+struct partition;
+
+// Kafka's name for the offsets topic (Topic.GROUP_METADATA_TOPIC_NAME).
+inline constexpr std::string_view consumer_offsets_topic = "__consumer_offsets";
+
+// The coordinator settings from the broker's properties (group.*, offsets.*, offset.*).
+coordinator::group_config group_config_from(const storage::properties& properties);
+
+class group_shard final : public coordinator::scheduler, public coordinator::offsets_log {
+public:
+    group_shard(shard_partitions& shard, asio::any_io_executor executor, coordinator::group_config config);
+    ~group_shard() override;
+
+    coordinator::group_coordinator& coordinator() noexcept { return *_coordinator; }
+    // Whether this shard coordinates (has loaded) __consumer_offsets-<partition>.
+    bool coordinates(int32_t partition) const noexcept { return _loaded.contains(partition); }
+
+    // After shard_partitions::reconcile(image).
+    void reconcile(const cluster::image_ptr& image);
+    // Before the logs close: every partition unloaded, timers cancelled.
+    void shutdown();
+
+    // coordinator::scheduler
+    int64_t now_ms() const override;
+    timer_id schedule(int64_t delay_ms, std::function<void()> fn) override;
+    void cancel(timer_id id) override;
+    // coordinator::offsets_log
+    void append(int32_t partition, std::vector<coordinator::offsets_record> records,
+                std::function<void(protocol::error_code)> done) override;
+
+private:
+    void load(int32_t index, partition& p);
+
+    shard_partitions& _shard;
+    asio::any_io_executor _executor;
+    std::unordered_map<timer_id, std::unique_ptr<asio::steady_timer>> _timers;
+    timer_id _next_timer = 1;
+    std::unique_ptr<coordinator::group_coordinator> _coordinator;
+    std::set<int32_t> _loaded;
+    std::set<std::string, std::less<>> _topics; // the last image's topic names
+    bool _stopped = false;
+};
+
+} // namespace sluice::server

@@ -1,0 +1,34 @@
+// LeaveGroup (key 13), v0-5 (v3+: a batch of members, KIP-345): routed to the group's
+// coordinator (group_routing.h).
+#include "server/handlers/group_routing.h"
+#include "server/handlers/handlers.h"
+
+namespace sluice::server::handlers {
+
+namespace {
+
+using protocol::error_code;
+namespace msg = protocol::msg;
+
+asio::awaitable<handler_outcome> handle(request& r) {
+    msg::leave_group_request req;
+    if (!req.decode(r.body, r.version)) co_return handler_outcome::close;
+    const int32_t partition = group_partition(r.ctx, req.group_id);
+    const int16_t version = r.version;
+    auto response = co_await call_coordinator<msg::leave_group_response>(
+        r.ctx, partition, [&](coordinator::group_coordinator& gc, auto done) { gc.leave_group(version, req, std::move(done)); });
+    co_return respond(r, response);
+}
+
+void error_response(int16_t version, error_code code, byte_buffer& out) {
+    msg::leave_group_response response;
+    response.error_code = code;
+    protocol::writer w(out);
+    response.write(w, version);
+}
+
+} // namespace
+
+const api_handler leave_group{13, 0, 5, handle, error_response};
+
+} // namespace sluice::server::handlers

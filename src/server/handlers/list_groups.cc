@@ -1,0 +1,45 @@
+// ListGroups (key 16), v0-5: the groups of every shard's coordinator (v4+ states filter, v5+
+// types filter), in group id order.
+#include <algorithm>
+
+#include "server/handlers/group_routing.h"
+#include "server/handlers/handlers.h"
+
+namespace sluice::server::handlers {
+
+namespace {
+
+using protocol::error_code;
+namespace msg = protocol::msg;
+
+asio::awaitable<handler_outcome> handle(request& r) {
+    msg::list_groups_request req;
+    if (!req.decode(r.body, r.version)) co_return handler_outcome::close;
+    msg::list_groups_response response;
+    std::vector<net::shard_id> shards;
+    for (net::shard_id s = 0; s < r.ctx.shards->count(); ++s) shards.push_back(s);
+    std::vector<std::vector<msg::list_groups_response::listed_group>> per_shard(shards.size());
+    const int16_t version = r.version;
+    co_await for_each_shard(*r.ctx.shards, shards, [&](net::shard_id s) -> asio::awaitable<void> {
+        per_shard[s] = r.ctx.partitions[s]->groups().coordinator().list_groups(version, req.states_filter, req.types_filter);
+        co_return;
+    });
+    for (auto& groups : per_shard)
+        for (auto& g : groups) response.groups.push_back(std::move(g));
+    std::sort(response.groups.begin(), response.groups.end(),
+              [](const auto& a, const auto& b) { return a.group_id < b.group_id; });
+    co_return respond(r, response);
+}
+
+void error_response(int16_t version, error_code code, byte_buffer& out) {
+    msg::list_groups_response response;
+    response.error_code = code;
+    protocol::writer w(out);
+    response.write(w, version);
+}
+
+} // namespace
+
+const api_handler list_groups{16, 0, 5, handle, error_response};
+
+} // namespace sluice::server::handlers

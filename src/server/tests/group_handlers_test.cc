@@ -1,0 +1,363 @@
+// The group APIs through the dispatcher on real shards, a real log directory and a controller
+// (over cluster::testing::local_metadata_log): FindCoordinator creates __consumer_offsets, a
+// member joins and syncs, offsets are committed into the group's partition of
+// __consumer_offsets, and a restart of the shards (same directory, same metadata) replays them.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <future>
+
+#include "cluster/tests/local_metadata_log.h"
+#include "cluster/topic_config_hooks.h"
+#include "coordinator/group_coordinator.h"
+#include "protocol/generated/all_messages.h"
+#include "protocol/record_batch.h"
+#include "protocol/record_reader.h"
+#include "server/dispatcher.h"
+#include "server/group_shard.h"
+#include "server/handler_table.h"
+#include "server/shard_partitions.h"
+#include "storage/posix_file_system.h"
+
+namespace sluice::server {
+namespace {
+
+namespace msg = protocol::msg;
+using protocol::error_code;
+
+class group_handlers : public ::testing::Test {
+protected:
+    group_handlers() : shards(2) {
+        dir = std::filesystem::temp_directory_path() / ("sluice-groups-" + std::to_string(::getpid()) + "-" +
+                                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+        std::filesystem::remove_all(dir);
+        std::filesystem::create_directories(dir);
+        identity.cluster_id = "MkU3OEVBNTcwNTJENDM2Qk";
+        identity.advertised_host = "broker.example";
+        identity.advertised_port = 19092;
+        ctx.identity = &identity;
+        ctx.shards = &shards;
+        ctx.metadata = &store;
+        ctx.settings.log_dir = dir.string();
+        ctx.settings.properties = {{"offsets.topic.num.partitions", "4"}, {"group.initial.rebalance.delay.ms", "0"}};
+        cluster::controller_config config;
+        config.node_id = 1;
+        config.max_partitions = 1000;
+        cluster::set_topic_config_hooks(config, ctx.settings.properties);
+        controller = std::make_unique<cluster::controller>(store, log, std::move(config));
+        ctx.controller = controller.get();
+        store.subscribe([this](const cluster::image_ptr&, const cluster::image_ptr& after) {
+            if (!open) return;
+            for (net::shard_id s = 0; s < shards.count(); ++s)
+                shards.post_to(s, [p = ctx.partitions[s], after] { p->reconcile(after); });
+        });
+        shards.start();
+        start_shards();
+        create_topic("orders", 3);
+    }
+    ~group_handlers() override {
+        stop_shards();
+        shards.stop();
+        std::filesystem::remove_all(dir);
+    }
+
+    void start_shards() {
+        for (net::shard_id s = 0; s < shards.count(); ++s) {
+            partitions.push_back(std::make_unique<shard_partitions>(s, ctx, fs, clock,
+                                                                    storage::log_dir_config_from(dir.string(), {})));
+            ctx.partitions.push_back(partitions.back().get());
+        }
+        for (net::shard_id s = 0; s < shards.count(); ++s)
+            EXPECT_EQ(shards.run_on(s, [&, s] {
+                auto e = partitions[s]->open(false);
+                partitions[s]->reconcile(store.current());
+                return e;
+            }).get(), storage::storage_errc::none);
+        open = true;
+        for (net::shard_id s = 0; s < shards.count(); ++s)
+            dispatchers.push_back(std::make_unique<dispatcher>(ctx, handler_table::instance()));
+    }
+    void stop_shards() {
+        open = false;
+        for (net::shard_id s = 0; s < shards.count(); ++s) shards.run_on(s, [&, s] { (void)partitions[s]->shutdown(); }).get();
+        // Destroyed on their shards: their timers belong to the shards' loops.
+        for (net::shard_id s = 0; s < shards.count(); ++s) shards.run_on(s, [&, s] { partitions[s].reset(); }).get();
+        partitions.clear();
+        ctx.partitions.clear();
+        dispatchers.clear();
+    }
+
+    void create_topic(const std::string& name, int32_t count) {
+        cluster::new_topic t;
+        t.name = name;
+        t.num_partitions = count;
+        std::promise<std::vector<cluster::create_topic_result>> p;
+        controller->create_topics({t}, false, [&](auto r) { p.set_value(std::move(r)); });
+        ASSERT_TRUE(p.get_future().get().at(0).error.ok());
+    }
+
+    template <typename Request>
+    byte_buffer frame(const Request& req, int16_t version) {
+        msg::request_header header;
+        header.request_api_key = Request::api_key;
+        header.request_api_version = version;
+        header.correlation_id = 9;
+        header.client_id = "client-a";
+        const protocol::api_info* api = protocol::find_api(Request::api_key);
+        byte_buffer out = header.encode(protocol::request_header_version(*api, version));
+        byte_buffer body = req.encode(version);
+        out.insert(out.end(), body.begin(), body.end());
+        return out;
+    }
+
+    template <typename Response, typename Request>
+    Response call(const Request& req, int16_t version, net::shard_id on = 0) {
+        net::response r = shards.run_on(on, [&, on]() -> asio::awaitable<net::response> {
+            co_return co_await dispatchers[on]->handle(frame(req, version), connection);
+        }).get();
+        Response resp;
+        EXPECT_EQ(r.what, net::response::action::send);
+        const protocol::api_info* api = protocol::find_api(Request::api_key);
+        protocol::reader reader(r.bytes);
+        msg::response_header h;
+        h.read(reader, protocol::response_header_version(*api, version));
+        EXPECT_TRUE(resp.decode(byte_view(reader.position(), reader.remaining()), version));
+        return resp;
+    }
+
+    // Joins `group` as a new member (KIP-394: asked for a member id first) and syncs as the
+    // only member with `assignment`; returns the member id.
+    std::string join_and_sync(const std::string& group, const std::string& assignment) {
+        msg::join_group_request join;
+        join.group_id = group;
+        join.session_timeout_ms = 10'000;
+        join.rebalance_timeout_ms = 10'000;
+        join.protocol_type = "consumer";
+        auto& proto = join.protocols.emplace_back();
+        proto.name = "range";
+        proto.metadata = {0, 1, 2};
+        auto first = call<msg::join_group_response>(join, 9);
+        EXPECT_EQ(first.error_code, error_code::member_id_required);
+        EXPECT_FALSE(first.member_id.empty());
+        join.member_id = first.member_id;
+        auto joined = call<msg::join_group_response>(join, 9, 1); // any shard reaches the coordinator
+        EXPECT_EQ(joined.error_code, error_code::none);
+        EXPECT_EQ(joined.generation_id, 1);
+        EXPECT_EQ(joined.leader, first.member_id);
+        EXPECT_EQ(joined.protocol_name, std::optional<std::string>("range"));
+        EXPECT_EQ(joined.members.size(), 1u);
+        msg::sync_group_request sync;
+        sync.group_id = group;
+        sync.generation_id = joined.generation_id;
+        sync.member_id = joined.member_id;
+        sync.protocol_type = "consumer";
+        sync.protocol_name = "range";
+        auto& a = sync.assignments.emplace_back();
+        a.member_id = joined.member_id;
+        a.assignment.assign(assignment.begin(), assignment.end());
+        auto synced = call<msg::sync_group_response>(sync, 5);
+        EXPECT_EQ(synced.error_code, error_code::none);
+        EXPECT_EQ(std::string(synced.assignment.begin(), synced.assignment.end()), assignment);
+        return joined.member_id;
+    }
+
+    msg::offset_commit_response commit(const std::string& group, const std::string& member, int32_t generation,
+                                       const std::string& topic, std::vector<std::pair<int32_t, int64_t>> offsets) {
+        msg::offset_commit_request req;
+        req.group_id = group;
+        req.member_id = member;
+        req.generation_id_or_member_epoch = generation;
+        auto& t = req.topics.emplace_back();
+        t.name = topic;
+        for (auto [p, o] : offsets) {
+            auto& part = t.partitions.emplace_back();
+            part.partition_index = model::partition_id{p};
+            part.committed_offset = model::offset{o};
+            part.committed_metadata = "meta-" + std::to_string(p);
+        }
+        return call<msg::offset_commit_response>(req, 9);
+    }
+
+    // OffsetFetch v8 for every committed offset of `group`: (topic, partition) -> offset.
+    std::map<std::pair<std::string, int32_t>, int64_t> committed(const std::string& group) {
+        msg::offset_fetch_request req;
+        auto& g = req.groups.emplace_back();
+        g.group_id = group;
+        g.topics.reset();
+        auto resp = call<msg::offset_fetch_response>(req, 8);
+        std::map<std::pair<std::string, int32_t>, int64_t> out;
+        EXPECT_EQ(resp.groups.size(), 1u);
+        if (resp.groups.empty()) return out;
+        EXPECT_EQ(resp.groups[0].error_code, error_code::none);
+        for (const auto& t : resp.groups[0].topics)
+            for (const auto& p : t.partitions) out[{t.name, p.partition_index.value()}] = p.committed_offset.value();
+        return out;
+    }
+
+    std::filesystem::path dir;
+    net::smp shards;
+    storage::posix_file_system fs;
+    storage::system_clock clock;
+    broker_identity identity;
+    cluster::metadata_store store;
+    cluster::testing::local_metadata_log log{store};
+    std::unique_ptr<cluster::controller> controller;
+    broker_context ctx;
+    std::vector<std::unique_ptr<shard_partitions>> partitions;
+    std::vector<std::unique_ptr<dispatcher>> dispatchers;
+    std::atomic<bool> open{false};
+    net::connection_info connection{1, 0, "127.0.0.1:5555", {}, {}};
+};
+
+TEST_F(group_handlers, find_coordinator_creates_the_offsets_topic_and_names_this_broker) {
+    msg::find_coordinator_request req;
+    req.key = "g1";
+    auto resp = call<msg::find_coordinator_response>(req, 3);
+    EXPECT_EQ(resp.error_code, error_code::none);
+    EXPECT_EQ(resp.node_id, model::node_id{1});
+    EXPECT_EQ(resp.host, "broker.example");
+    EXPECT_EQ(resp.port, 19092);
+    const cluster::topic_image* t = store.current()->find("__consumer_offsets");
+    ASSERT_NE(t, nullptr);
+    EXPECT_EQ(t->partitions.size(), 4u);
+    EXPECT_EQ(t->configs.at("cleanup.policy"), "compact");
+    EXPECT_EQ(t->configs.at("segment.bytes"), "104857600");
+
+    msg::find_coordinator_request batch; // v4+: several keys, one entry each
+    batch.coordinator_keys = {"a", "b"};
+    auto v4 = call<msg::find_coordinator_response>(batch, 4);
+    ASSERT_EQ(v4.coordinators.size(), 2u);
+    EXPECT_EQ(v4.coordinators[1].key, "b");
+    EXPECT_EQ(v4.coordinators[1].error_code, error_code::none);
+    EXPECT_EQ(v4.coordinators[1].port, 19092);
+
+    msg::find_coordinator_request txn;
+    txn.key = "tx";
+    txn.key_type = 1;
+    EXPECT_EQ(call<msg::find_coordinator_response>(txn, 3).error_code, error_code::coordinator_not_available);
+    msg::find_coordinator_request bad;
+    bad.key = "x";
+    bad.key_type = 7;
+    EXPECT_EQ(call<msg::find_coordinator_response>(bad, 3).error_code, error_code::invalid_request);
+}
+
+TEST_F(group_handlers, group_requests_before_the_offsets_topic_exists_answer_not_coordinator) {
+    msg::heartbeat_request hb;
+    hb.group_id = "g";
+    hb.member_id = "m";
+    hb.generation_id = 1;
+    EXPECT_EQ(call<msg::heartbeat_response>(hb, 4).error_code, error_code::not_coordinator);
+}
+
+TEST_F(group_handlers, join_sync_commit_fetch_and_a_restart_replays_the_offsets) {
+    msg::find_coordinator_request find;
+    find.key = "billing";
+    ASSERT_EQ(call<msg::find_coordinator_response>(find, 3).error_code, error_code::none);
+    const std::string member = join_and_sync("billing", "assignment-bytes");
+
+    auto c = commit("billing", member, 1, "orders", {{0, 42}, {2, 7}});
+    ASSERT_EQ(c.topics.size(), 1u);
+    for (const auto& p : c.topics[0].partitions) EXPECT_EQ(p.error_code, error_code::none);
+    // A topic that does not exist is answered here, in request order.
+    msg::offset_commit_request mixed;
+    mixed.group_id = "billing";
+    mixed.member_id = member;
+    mixed.generation_id_or_member_epoch = 1;
+    for (const char* name : {"nope", "orders"}) {
+        auto& t = mixed.topics.emplace_back();
+        t.name = name;
+        auto& p = t.partitions.emplace_back();
+        p.partition_index = model::partition_id{1};
+        p.committed_offset = model::offset{5};
+    }
+    auto m = call<msg::offset_commit_response>(mixed, 8);
+    ASSERT_EQ(m.topics.size(), 2u);
+    EXPECT_EQ(m.topics[0].name, "nope");
+    EXPECT_EQ(m.topics[0].partitions.at(0).error_code, error_code::unknown_topic_or_partition);
+    EXPECT_EQ(m.topics[1].name, "orders");
+    EXPECT_EQ(m.topics[1].partitions.at(0).error_code, error_code::none);
+
+    std::map<std::pair<std::string, int32_t>, int64_t> expected{
+        {{"orders", 0}, 42}, {{"orders", 1}, 5}, {{"orders", 2}, 7}};
+    EXPECT_EQ(committed("billing"), expected);
+
+    // v7 (one group in the top-level fields), for named partitions.
+    msg::offset_fetch_request v7;
+    v7.group_id = "billing";
+    auto& t = v7.topics->emplace_back();
+    t.name = "orders";
+    t.partition_indexes = {model::partition_id{0}, model::partition_id{1}};
+    auto f7 = call<msg::offset_fetch_response>(v7, 7);
+    EXPECT_EQ(f7.error_code, error_code::none);
+    ASSERT_EQ(f7.topics.size(), 1u);
+    ASSERT_EQ(f7.topics[0].partitions.size(), 2u);
+    EXPECT_EQ(f7.topics[0].partitions[0].committed_offset, model::offset{42});
+    EXPECT_EQ(f7.topics[0].partitions[0].metadata, std::optional<std::string>("meta-0"));
+
+    msg::list_groups_request list;
+    auto listed = call<msg::list_groups_response>(list, 5, 1);
+    ASSERT_EQ(listed.groups.size(), 1u);
+    EXPECT_EQ(listed.groups[0].group_id, "billing");
+    EXPECT_EQ(listed.groups[0].group_state, "Stable");
+    EXPECT_EQ(listed.groups[0].protocol_type, "consumer");
+
+    msg::describe_groups_request describe;
+    describe.groups = {"billing"};
+    auto described = call<msg::describe_groups_response>(describe, 5);
+    ASSERT_EQ(described.groups.size(), 1u);
+    EXPECT_EQ(described.groups[0].group_state, "Stable");
+    EXPECT_EQ(described.groups[0].protocol_data, "range");
+    ASSERT_EQ(described.groups[0].members.size(), 1u);
+    EXPECT_EQ(described.groups[0].members[0].client_id, "client-a");
+    EXPECT_EQ(described.groups[0].members[0].client_host, "/127.0.0.1");
+
+    // The commits are records in the group's partition of __consumer_offsets.
+    const int32_t partition = coordinator::partition_for("billing", 4);
+    auto records = shards.run_on(ctx.owner_of("__consumer_offsets", partition), [&] {
+        return partitions[ctx.owner_of("__consumer_offsets", partition)]
+            ->lookup("__consumer_offsets", partition)->log->log->log_end_offset().value();
+    }).get();
+    EXPECT_GE(records, 4); // group metadata + three commits at least
+
+    // Restart: the same directory and metadata; the offsets come back from the log.
+    stop_shards();
+    start_shards();
+    EXPECT_EQ(committed("billing"), expected);
+}
+
+TEST_F(group_handlers, delete_groups_refuses_a_group_with_members_and_deletes_an_empty_one) {
+    msg::find_coordinator_request find;
+    find.key = "g";
+    ASSERT_EQ(call<msg::find_coordinator_response>(find, 3).error_code, error_code::none);
+    const std::string member = join_and_sync("g", "x");
+    ASSERT_EQ(commit("g", member, 1, "orders", {{1, 9}}).topics.at(0).partitions.at(0).error_code, error_code::none);
+    msg::delete_groups_request del;
+    del.groups_names = {"g", "never-was"};
+    auto d = call<msg::delete_groups_response>(del, 2);
+    ASSERT_EQ(d.results.size(), 2u);
+    EXPECT_EQ(d.results[0].error_code, error_code::non_empty_group);
+    EXPECT_EQ(d.results[1].error_code, error_code::group_id_not_found);
+
+    msg::leave_group_request leave;
+    leave.group_id = "g";
+    auto& who = leave.members.emplace_back();
+    who.member_id = member;
+    auto left = call<msg::leave_group_response>(leave, 5);
+    EXPECT_EQ(left.error_code, error_code::none);
+    ASSERT_EQ(left.members.size(), 1u);
+    EXPECT_EQ(left.members[0].error_code, error_code::none);
+
+    del.groups_names = {"g"};
+    EXPECT_EQ(call<msg::delete_groups_response>(del, 2).results.at(0).error_code, error_code::none);
+    EXPECT_TRUE(committed("g").empty());
+    // Gone after a restart too (tombstones).
+    stop_shards();
+    start_shards();
+    EXPECT_TRUE(committed("g").empty());
+    msg::list_groups_request list;
+    EXPECT_TRUE(call<msg::list_groups_response>(list, 5).groups.empty());
+}
+
+} // namespace
+} // namespace sluice::server
