@@ -84,6 +84,11 @@ std::string background_process::err() const {
     return _err;
 }
 
+bool background_process::signal(int signal) {
+    if (_pid <= 0 || _exit_code) return false;
+    return kill(_pid, signal) == 0; // not reaped yet: the pid is still this process's
+}
+
 std::optional<int> background_process::wait(std::chrono::milliseconds timeout) {
     if (_exit_code) return _exit_code;
     if (_pid <= 0) return -1;

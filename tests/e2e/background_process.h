@@ -2,7 +2,8 @@
 // background_process: a client program (a producer script) running while the test does other
 // things, such as restarting the broker under it. stdin is /dev/null; stdout and stderr are
 // collected by a reader thread and can be read at any time, so the test can poll for progress
-// the client prints. A process still running at destruction is killed (SIGKILL, only this one).
+// the client prints, and can signal it (SIGTERM: a consumer's clean close; SIGKILL: a crash).
+// A process still running at destruction is killed (SIGKILL, only this one).
 #include <sys/types.h>
 
 #include <chrono>
@@ -27,6 +28,9 @@ public:
     // Waits up to `timeout` for the process to exit: its exit code (128 + signal when killed),
     // or nullopt when it is still running at the deadline. Once exited, its output is complete.
     std::optional<int> wait(std::chrono::milliseconds timeout);
+    // Sends `signal` to this process (only it, by its pid); false when it has already exited
+    // (or was never started).
+    bool signal(int signal);
 
 private:
     void drain(int out_fd, int err_fd);

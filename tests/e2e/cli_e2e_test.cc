@@ -13,53 +13,22 @@
 #include <thread>
 #include <vector>
 
+#include "e2e/advertised_apis.h"
 #include "e2e/broker_process.h"
 #include "golden/client_process.h"
-#include "net/tests/test_client.h"
-#include "protocol/generated/all_messages.h"
 
 namespace sluice::e2e {
 namespace {
 
 using namespace std::chrono_literals;
 using golden::process_result;
-namespace msg = protocol::msg;
 
-// The APIs the tests need: key (Kafka protocol) and name.
-using api = std::pair<int16_t, const char*>;
-constexpr api produce{0, "Produce"}, fetch{1, "Fetch"}, list_offsets{2, "ListOffsets"}, metadata{3, "Metadata"};
-constexpr api offset_commit{8, "OffsetCommit"}, offset_fetch{9, "OffsetFetch"}, find_coordinator{10, "FindCoordinator"};
-constexpr api join_group{11, "JoinGroup"}, heartbeat{12, "Heartbeat"}, leave_group{13, "LeaveGroup"};
-constexpr api sync_group{14, "SyncGroup"}, create_topics{19, "CreateTopics"}, delete_topics{20, "DeleteTopics"};
-constexpr api describe_configs{32, "DescribeConfigs"}, alter_configs{33, "AlterConfigs"};
-
-// The API keys the broker on `port` advertises (ApiVersions v3); empty when it does not answer.
-std::set<int16_t> advertised_apis(uint16_t port) {
-    net::testing::test_client client(port);
-    if (!client.connected()) return {};
-    msg::request_header header;
-    header.request_api_key = msg::api_versions_request::api_key;
-    header.request_api_version = 3;
-    header.correlation_id = 1;
-    header.client_id = "cli-e2e";
-    msg::api_versions_request request;
-    request.client_software_name = "sluice-cli-e2e";
-    request.client_software_version = "1.0";
-    auto frame = header.encode(2);
-    auto body = request.encode(3);
-    frame.insert(frame.end(), body.begin(), body.end());
-    client.send_frame(std::string(frame.begin(), frame.end()));
-    auto answer = client.read_frame(10s);
-    if (!answer) return {};
-    protocol::reader reader(as_bytes(*answer));
-    msg::response_header response_header;
-    response_header.read(reader, 0);
-    msg::api_versions_response response;
-    if (!response.decode(byte_view(reader.position(), reader.remaining()), 3)) return {};
-    std::set<int16_t> keys;
-    for (const auto& api : response.api_keys) keys.insert(api.api_key);
-    return keys;
-}
+// The APIs the tests need (e2e/advertised_apis.h).
+constexpr api produce = produce_api, fetch = fetch_api, list_offsets = list_offsets_api, metadata = metadata_api;
+constexpr api offset_commit = offset_commit_api, offset_fetch = offset_fetch_api, find_coordinator = find_coordinator_api;
+constexpr api join_group = join_group_api, heartbeat = heartbeat_api, leave_group = leave_group_api;
+constexpr api sync_group = sync_group_api, create_topics = create_topics_api, delete_topics = delete_topics_api;
+constexpr api describe_configs = describe_configs_api, alter_configs = alter_configs_api;
 
 class cli_e2e : public ::testing::Test {
 protected:
@@ -74,13 +43,7 @@ protected:
     }
 
     // The names of the APIs in `needed` the broker does not serve; empty when it serves all.
-    std::string missing(const std::vector<api>& needed) const {
-        std::string out;
-        for (const auto& [key, name] : needed) {
-            if (!apis.contains(key)) out += (out.empty() ? "" : ", ") + std::string(name);
-        }
-        return out;
-    }
+    std::string missing(const std::vector<api>& needed) const { return missing_apis(apis, needed); }
 
     process_result sluice(std::vector<std::string> args, std::string_view input = "") {
         args.insert(args.begin(), SLUICE_BINARY);
