@@ -34,7 +34,10 @@ void classic_group::transition_to(group_state s, int64_t now_ms) {
 }
 
 bool classic_group::subscribed_to(const std::string& topic) const noexcept {
-    return _subscribed_topics && _subscribed_topics->contains(topic);
+    // Unknown subscriptions (not computed yet, or undecodable): a consumer group is taken to
+    // subscribe to everything, to be safe; other protocols to nothing (Kafka's isSubscribedToTopic).
+    if (!_subscribed_topics) return uses_consumer_protocol();
+    return _subscribed_topics->contains(topic);
 }
 
 group_member* classic_group::find(std::string_view member_id) noexcept {

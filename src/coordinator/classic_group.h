@@ -81,7 +81,8 @@ public:
     const std::optional<std::string>& leader() const noexcept { return _leader; }
     bool is_leader(std::string_view member_id) const noexcept { return _leader && *_leader == member_id; }
     std::optional<int64_t> current_state_timestamp() const noexcept { return _state_timestamp_ms; }
-    // Topics the members subscribe to (consumer protocol only; nullopt = unknown).
+    // Topics the members subscribe to (consumer protocol only; nullopt = unknown), computed
+    // at each new generation and on load.
     const std::optional<std::set<std::string>>& subscribed_topics() const noexcept { return _subscribed_topics; }
     bool subscribed_to(const std::string& topic) const noexcept;
     bool uses_consumer_protocol() const noexcept { return _protocol_type == "consumer"; }

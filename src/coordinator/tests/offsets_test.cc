@@ -227,6 +227,17 @@ TEST_F(offsets_test, offset_delete_rules) {
     EXPECT_EQ(delete_offsets("connect-group", {{"t", 0}}).error_code, error_code::non_empty_group);
 }
 
+TEST_F(offsets_test, offset_delete_while_subscriptions_are_unknown_keeps_offsets) {
+    config.initial_rebalance_delay_ms = 1'000;
+    start();
+    commit("g", -1, "", {{"t", 0, 1}});
+    std::string id = member_id_for("g");
+    join("g", {.member_id = id}); // PreparingRebalance: no generation computed the subscriptions yet
+    auto r = delete_offsets("g", {{"t", 0}});
+    EXPECT_EQ(r.error_code, error_code::none);
+    EXPECT_EQ(r.topics[0].partitions[0].error_code, error_code::group_subscribed_to_topic);
+}
+
 TEST_F(offsets_test, topics_deleted_tombstones_their_offsets) {
     commit("g", -1, "", {{"t", 0, 1}, {"u", 0, 2}});
     commit("h", -1, "", {{"t", 3, 1}});
