@@ -1,0 +1,100 @@
+// Becoming and ceasing to be coordinator of a __consumer_offsets partition: replaying its
+// records into groups and offsets, resuming the loaded groups, dropping them on unload
+// (Kafka 4.0 GroupCoordinatorShard.replay / onLoaded / onUnloaded).
+#include "base/assert.h"
+#include "base/log.h"
+#include "coordinator/coordinator_impl.h"
+#include "coordinator/offsets_records.h"
+
+namespace sluice::coordinator {
+
+namespace {
+
+std::unique_ptr<classic_group> group_from_record(const std::string& group_id, int32_t partition, int64_t now_ms,
+                                                 const msg::group_metadata_value& v) {
+    auto g = std::make_unique<classic_group>(group_id, partition, now_ms);
+    for (const auto& mm : v.members) {
+        auto m = std::make_unique<group_member>();
+        m->member_id = mm.member_id;
+        m->group_instance_id = mm.group_instance_id;
+        m->client_id = mm.client_id;
+        m->client_host = mm.client_host;
+        // v0 records have no rebalance timeout: it was the session timeout then.
+        m->rebalance_timeout_ms = mm.rebalance_timeout == -1 ? mm.session_timeout : mm.rebalance_timeout;
+        m->session_timeout_ms = mm.session_timeout;
+        m->protocol_type = v.protocol_type;
+        if (v.protocol) m->protocols.push_back({*v.protocol, mm.subscription});
+        m->assignment = mm.assignment;
+        g->add(std::move(m), std::nullopt);
+    }
+    std::optional<std::string> protocol_type;
+    if (!v.protocol_type.empty()) protocol_type = v.protocol_type;
+    std::optional<int64_t> state_timestamp;
+    if (v.current_state_timestamp != -1) state_timestamp = v.current_state_timestamp;
+    group_state state = v.members.empty() ? group_state::empty : group_state::stable;
+    g->restore(v.generation, std::move(protocol_type), v.protocol, v.leader, state_timestamp, state);
+    g->recompute_subscribed_topics();
+    return g;
+}
+
+} // namespace
+
+void group_coordinator::impl::replay(int32_t partition, byte_view key, std::optional<byte_view> value) {
+    auto p = partitions.find(partition);
+    SLUICE_ASSERT(p != partitions.end() && p->second.status == load_status::loading,
+                  "replay() only between begin_load() and complete_load()");
+    decoded_record record = decode_record(key, value);
+    if (auto* o = std::get_if<decoded_offset>(&record)) {
+        if (!o->value) {
+            offsets.erase(o->group, o->topic, o->partition);
+            return;
+        }
+        // Offsets of a group without metadata: a "simple" group (Empty, no protocol type).
+        if (!find_group(o->group)) create_group(o->group);
+        offsets.put(o->group, o->topic, o->partition, std::move(*o->value));
+    } else if (auto* gr = std::get_if<decoded_group>(&record)) {
+        if (!gr->value) {
+            groups.erase(gr->group);
+            return;
+        }
+        groups[gr->group] = group_from_record(gr->group, partition, timers.now_ms(), *gr->value);
+    } else {
+        ++skipped;
+    }
+}
+
+void group_coordinator::impl::complete_load(int32_t partition) {
+    auto p = partitions.find(partition);
+    SLUICE_ASSERT(p != partitions.end() && p->second.status == load_status::loading, "complete_load() after begin_load()");
+    p->second.status = load_status::loaded;
+    size_t loaded_groups = 0;
+    for (const auto& [group_id, g] : groups) {
+        if (g->partition() != partition) continue;
+        ++loaded_groups;
+        // Loaded members must heartbeat within a session from now (Kafka does the same).
+        for (const auto& m : g->members()) reschedule_heartbeat(*g, *m, m->session_timeout_ms);
+        if (g->size() > static_cast<size_t>(config.max_size))
+            prepare_rebalance(*g, "loaded group is over group.max.size");
+    }
+    log::info("__consumer_offsets-{}: loaded {} groups", partition, loaded_groups);
+    schedule_retention();
+}
+
+void group_coordinator::impl::unload(int32_t partition) {
+    if (!partitions.contains(partition)) return;
+    std::vector<std::string> ids;
+    for (const auto& [group_id, g] : groups)
+        if (g->partition() == partition) ids.push_back(group_id);
+    for (const auto& id : ids) drop_group(id);
+    std::vector<std::string> with_offsets;
+    for (const auto& [group_id, topics] : offsets.all())
+        if (partition_of(group_id) == partition) with_offsets.push_back(group_id);
+    for (const auto& id : with_offsets) offsets.erase_group(id);
+    partitions.erase(partition);
+    if (partitions.empty() && retention_timer != 0) {
+        timers.cancel(retention_timer);
+        retention_timer = 0;
+    }
+}
+
+} // namespace sluice::coordinator
