@@ -134,7 +134,8 @@ struct group_reset_offsets_options {
 
 using command = std::variant<topic_create_options, topic_list_options, topic_describe_options,
                              topic_delete_options, topic_alter_config_options, produce_options,
-                             consume_options>;
+                             consume_options, group_list_options, group_describe_options, group_delete_options,
+                             group_reset_offsets_options>;
 
 struct invocation {
     common_options common;
