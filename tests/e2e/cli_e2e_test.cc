@@ -4,129 +4,18 @@
 // CreateTopics, DeleteTopics, DescribeConfigs and AlterConfigs, which the mock lacks.
 //
 // Each test first asks the broker (ApiVersions) whether it serves the APIs the test needs and
-// is skipped, saying which, when it does not: these tests were written before the broker
-// served them, against Kafka's behaviour.
+// is skipped, saying which, when it does not (cli_fixture.h). The group commands are in
+// cli_group_e2e_test.cc.
 #include <gtest/gtest.h>
 
-#include <memory>
-#include <set>
 #include <thread>
-#include <vector>
 
-#include "e2e/broker_process.h"
-#include "golden/client_process.h"
-#include "net/tests/test_client.h"
-#include "protocol/generated/all_messages.h"
+#include "e2e/cli_fixture.h"
 
 namespace sluice::e2e {
 namespace {
 
 using namespace std::chrono_literals;
-using golden::process_result;
-namespace msg = protocol::msg;
-
-// The APIs the tests need: key (Kafka protocol) and name.
-using api = std::pair<int16_t, const char*>;
-constexpr api produce{0, "Produce"}, fetch{1, "Fetch"}, list_offsets{2, "ListOffsets"}, metadata{3, "Metadata"};
-constexpr api offset_commit{8, "OffsetCommit"}, offset_fetch{9, "OffsetFetch"}, find_coordinator{10, "FindCoordinator"};
-constexpr api join_group{11, "JoinGroup"}, heartbeat{12, "Heartbeat"}, leave_group{13, "LeaveGroup"};
-constexpr api sync_group{14, "SyncGroup"}, create_topics{19, "CreateTopics"}, delete_topics{20, "DeleteTopics"};
-constexpr api describe_configs{32, "DescribeConfigs"}, alter_configs{33, "AlterConfigs"};
-
-// The API keys the broker on `port` advertises (ApiVersions v3); empty when it does not answer.
-std::set<int16_t> advertised_apis(uint16_t port) {
-    net::testing::test_client client(port);
-    if (!client.connected()) return {};
-    msg::request_header header;
-    header.request_api_key = msg::api_versions_request::api_key;
-    header.request_api_version = 3;
-    header.correlation_id = 1;
-    header.client_id = "cli-e2e";
-    msg::api_versions_request request;
-    request.client_software_name = "sluice-cli-e2e";
-    request.client_software_version = "1.0";
-    auto frame = header.encode(2);
-    auto body = request.encode(3);
-    frame.insert(frame.end(), body.begin(), body.end());
-    client.send_frame(std::string(frame.begin(), frame.end()));
-    auto answer = client.read_frame(10s);
-    if (!answer) return {};
-    protocol::reader reader(as_bytes(*answer));
-    msg::response_header response_header;
-    response_header.read(reader, 0);
-    msg::api_versions_response response;
-    if (!response.decode(byte_view(reader.position(), reader.remaining()), 3)) return {};
-    std::set<int16_t> keys;
-    for (const auto& api : response.api_keys) keys.insert(api.api_key);
-    return keys;
-}
-
-class cli_e2e : public ::testing::Test {
-protected:
-    void SetUp() override {
-        broker = std::make_unique<broker_process>();
-        ASSERT_TRUE(broker->running()) << broker->log();
-        apis = advertised_apis(broker->port());
-    }
-    void TearDown() override {
-        if (!broker || !broker->running()) return;
-        EXPECT_EQ(broker->stop(), 0) << broker->log();
-    }
-
-    // The names of the APIs in `needed` the broker does not serve; empty when it serves all.
-    std::string missing(const std::vector<api>& needed) const {
-        std::string out;
-        for (const auto& [key, name] : needed) {
-            if (!apis.contains(key)) out += (out.empty() ? "" : ", ") + std::string(name);
-        }
-        return out;
-    }
-
-    process_result sluice(std::vector<std::string> args, std::string_view input = "") {
-        args.insert(args.begin(), SLUICE_BINARY);
-        args.insert(args.end(), {"-b", broker->bootstrap(), "--timeout-ms", "15000"});
-        return golden::run_process(args, input, 60s);
-    }
-
-    // Runs `args` until it prints `expected` (metadata may trail a completed admin operation
-    // briefly), then checks it exited 0 and printed exactly that.
-    void expect_output(const std::vector<std::string>& args, const std::string& expected) {
-        process_result r;
-        for (auto deadline = std::chrono::steady_clock::now() + 10s; std::chrono::steady_clock::now() < deadline;) {
-            r = sluice(args);
-            if (r.ok() && r.out == expected) break;
-            std::this_thread::sleep_for(100ms);
-        }
-        EXPECT_TRUE(r.ok()) << r.describe() << broker->log();
-        EXPECT_EQ(r.out, expected);
-        EXPECT_EQ(r.err, "");
-    }
-
-    void expect_success(const std::vector<std::string>& args, const std::string& expected_out,
-                        std::string_view input = "") {
-        auto r = sluice(args, input);
-        EXPECT_TRUE(r.ok()) << r.describe() << broker->log();
-        EXPECT_EQ(r.out, expected_out);
-        EXPECT_EQ(r.err, "");
-    }
-
-    // Exit code 1, nothing on stdout, and stderr starting with `prefix`.
-    void expect_failure(const std::vector<std::string>& args, const std::string& prefix, const std::string& mentions) {
-        auto r = sluice(args);
-        EXPECT_EQ(r.exit_code, 1) << r.describe();
-        EXPECT_EQ(r.err.rfind(prefix, 0), 0u) << r.err;
-        EXPECT_NE(r.err.find(mentions), std::string::npos) << r.err;
-    }
-
-    std::unique_ptr<broker_process> broker;
-    std::set<int16_t> apis;
-};
-
-#define SKIP_UNLESS_SERVED(...)                                                                    \
-    do {                                                                                           \
-        if (auto absent = missing({__VA_ARGS__}); !absent.empty())                                 \
-            GTEST_SKIP() << "the broker does not serve " << absent << " yet";                      \
-    } while (0)
 
 TEST_F(cli_e2e, create_list_describe_delete) {
     SKIP_UNLESS_SERVED(metadata, create_topics, describe_configs, delete_topics);
