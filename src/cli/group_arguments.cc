@@ -38,10 +38,11 @@ result<std::vector<group_state>> parse_states(const std::vector<std::string>& na
 
 void add_reset_offsets(CLI::App& reset, raw_group& raw) {
     reset.add_option("group", raw.reset_group, "group id")->required();
-    reset.add_option("--topic", raw.reset_topics, "TOPIC or TOPIC:P,P... (repeatable)")
-        ->allow_extra_args(false)
-        ->take_all()
-        ->required();
+    auto* topic = reset.add_option("--topic", raw.reset_topics, "TOPIC or TOPIC:P,P... (repeatable)")
+                      ->allow_extra_args(false)
+                      ->take_all();
+    reset.add_flag("--all-topics", raw.all_topics, "every partition the group has a committed offset for")
+        ->excludes(topic);
     auto* earliest = reset.add_flag("--to-earliest", raw.to_earliest, "the log start");
     auto* latest = reset.add_flag("--to-latest", raw.to_latest, "the log end");
     auto* offset = reset.add_option("--to-offset", raw.to_offset, "offset N (kept within the log)");
@@ -62,6 +63,8 @@ result<command> reset_command(raw_group& raw) {
     group_reset_offsets_options o;
     o.group = raw.reset_group;
     o.execute = raw.execute;
+    o.all_topics = raw.all_topics;
+    if (!raw.all_topics && raw.reset_topics.empty()) return failure{"reset-offsets: give --topic or --all-topics"};
     for (const auto& text : raw.reset_topics) {
         auto parsed = parse_topic_partitions(text);
         if (!parsed) return failure{parsed.error()};

@@ -21,6 +21,7 @@ struct raw_group {
     group_delete_options remove;
     std::string reset_group;
     std::vector<std::string> reset_topics;
+    bool all_topics = false;
     bool to_earliest = false;
     bool to_latest = false;
     std::optional<int64_t> to_offset;

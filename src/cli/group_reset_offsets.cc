@@ -49,6 +49,17 @@ result<std::vector<topic_partition>> requested_partitions(const kafka_client& cl
     return out;
 }
 
+// --all-topics: the partitions the group has committed offsets for, as Kafka's tool takes them.
+result<std::vector<topic_partition>> committed_partitions(const kafka_client& client, const std::string& group,
+                                                          int32_t timeout_ms) {
+    auto committed = committed_offsets(client, group, {}, timeout_ms);
+    if (!committed) return failure{committed.error()};
+    if (committed->empty()) return failure{"group " + group + " has no committed offsets"};
+    std::vector<topic_partition> out;
+    for (const auto& [tp, offset] : *committed) out.push_back(tp);
+    return out;
+}
+
 std::optional<int64_t> lookup(const std::map<topic_partition, int64_t>& offsets, const topic_partition& tp) {
     const auto found = offsets.find(tp);
     return found == offsets.end() ? std::nullopt : std::optional<int64_t>(found->second);
@@ -109,7 +120,8 @@ std::string plan_text(const common_options& common, const group_reset_offsets_op
 int run_group_reset_offsets(const common_options& common, const group_reset_offsets_options& options) {
     auto client = kafka_client::create(RD_KAFKA_CONSUMER, common, group_client_settings());
     if (!client) return fail(client.error());
-    auto partitions = requested_partitions(*client, options.topics, common.timeout_ms);
+    auto partitions = options.all_topics ? committed_partitions(*client, options.group, common.timeout_ms)
+                                         : requested_partitions(*client, options.topics, common.timeout_ms);
     if (!partitions) return fail(partitions.error());
     auto known = positions(*client, options, *partitions, common.timeout_ms);
     if (!known) return fail(known.error());

@@ -128,6 +128,7 @@ using reset_target = std::variant<reset_to_earliest, reset_to_latest, reset_to_o
 struct group_reset_offsets_options {
     std::string group;
     std::vector<topic_partitions> topics;
+    bool all_topics = false; // instead of topics: every partition the group has an offset for
     reset_target target;
     bool execute = false; // false: a dry run, the plan is only printed
 };

@@ -136,6 +136,14 @@ TEST_F(cli_group_e2e, reset_offsets_plans_then_commits_exactly) {
                    "workers  work   1          0\n" +
                        dry_run_note);
     expect_output({"group", "describe", "workers"}, describe_table("Empty", 5, 2, 3));
+    // --all-topics: the partitions the group has offsets for.
+    expect_success({"group", "reset-offsets", "workers", "--all-topics", "--to-latest"},
+                   "GROUP    TOPIC  PARTITION  NEW-OFFSET\n"
+                   "workers  work   0          7\n"
+                   "workers  work   1          3\n" +
+                       dry_run_note);
+    expect_failure({"group", "reset-offsets", "fresh", "--all-topics", "--to-latest"},
+                   "sluice: group fresh has no committed offsets", "");
 
     expect_success({"group", "reset-offsets", "workers", "--topic", "work:0", "--shift-by", "-2", "--execute"},
                    "GROUP    TOPIC  PARTITION  NEW-OFFSET\n"

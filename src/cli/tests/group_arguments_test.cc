@@ -68,6 +68,11 @@ TEST(group_arguments, reset_offsets_targets) {
     EXPECT_TRUE(std::holds_alternative<reset_to_latest>(latest.target));
     EXPECT_TRUE(latest.execute);
 
+    auto all = parsed_as<group_reset_offsets_options>({"reset-offsets", "g", "--all-topics", "--to-latest"});
+    EXPECT_TRUE(all.all_topics);
+    EXPECT_TRUE(all.topics.empty());
+    EXPECT_FALSE(latest.all_topics);
+
     auto offset = parsed_as<group_reset_offsets_options>({"reset-offsets", "g", "--topic", "t", "--to-offset", "42"});
     EXPECT_EQ(std::get<reset_to_offset>(offset.target).offset, 42);
 
@@ -82,7 +87,8 @@ TEST(group_arguments, reset_offsets_targets) {
 
 TEST(group_arguments, reset_offsets_usage_errors) {
     expect_usage_error({"reset-offsets", "g", "--topic", "t"}, "say where to");
-    expect_usage_error({"reset-offsets", "g", "--to-earliest"}, "--topic");
+    expect_usage_error({"reset-offsets", "g", "--to-earliest"}, "give --topic or --all-topics");
+    expect_usage_error({"reset-offsets", "g", "--topic", "t", "--all-topics", "--to-earliest"}, "excludes");
     expect_usage_error({"reset-offsets", "--topic", "t", "--to-earliest"}, "group");
     expect_usage_error({"reset-offsets", "g", "--topic", "t", "--to-earliest", "--to-latest"}, "excludes");
     expect_usage_error({"reset-offsets", "g", "--topic", "t", "--shift-by", "1", "--to-offset", "2"}, "excludes");
