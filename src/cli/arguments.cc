@@ -2,6 +2,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/group_arguments.h"
+
 #include <algorithm>
 #include <limits>
 #include <map>
@@ -181,7 +183,7 @@ std::optional<key_value> split_key_value(std::string_view text) {
 }
 
 parse_outcome parse_arguments(const std::vector<std::string>& argv) {
-    CLI::App app("Kafka command-line client (topics, produce, consume)", "sluice");
+    CLI::App app("Kafka command-line client (topics, produce, consume, groups)", "sluice");
     app.require_subcommand(1);
     app.fallthrough(); // common options may also follow the subcommands
     invocation inv;
@@ -196,12 +198,17 @@ parse_outcome parse_arguments(const std::vector<std::string>& argv) {
     auto* produce = add_produce_command(app, produce_raw);
     raw_consume consume_raw;
     auto* consume = add_consume_command(app, consume_raw);
+    auto* group = app.add_subcommand("group", "list, describe and delete consumer groups; reset their offsets");
+    group->require_subcommand(1);
+    raw_group group_raw;
+    const group_commands group_sub = add_group_commands(*group, group_raw);
 
     const std::string footer =
         "Common options, before or after the command: -b,--brokers, --format table|json, -X key=value, "
         "-v,--verbose, --timeout-ms (sluice --help).";
     for (CLI::App* command : {topic, topic_sub.create, topic_sub.list, topic_sub.describe, topic_sub.remove,
-                              topic_sub.alter, produce, consume})
+                              topic_sub.alter, produce, consume, group, group_sub.list, group_sub.describe,
+                              group_sub.remove, group_sub.reset})
         command->footer(footer);
 
     parse_outcome outcome;
@@ -238,6 +245,13 @@ parse_outcome parse_arguments(const std::vector<std::string>& argv) {
     } else if (consume->parsed()) {
         consume_raw.options.start = start_of(consume_raw);
         inv.what = std::move(consume_raw.options);
+    } else if (auto parsed = group_command(group_sub, group_raw)) {
+        if (!*parsed) {
+            outcome.exit_code = 2;
+            outcome.message = parsed->error() + "\n";
+            return outcome;
+        }
+        inv.what = std::move(**parsed);
     }
     if (std::string problem = check_semantics(inv); !problem.empty()) {
         outcome.exit_code = 2;

@@ -1,5 +1,5 @@
 #pragma once
-// arguments: the command line of `sluice topic|produce|consume` (docs/cli.md) into an
+// arguments: the command line of `sluice topic|produce|consume|group` (docs/cli.md) into an
 // invocation. Parsing is a configuration boundary: CLI11's exceptions stay inside
 // parse_arguments, which returns either the invocation or the text to print and the exit code.
 #include <optional>
@@ -19,7 +19,7 @@ struct parse_outcome {
     std::string message;
 };
 
-// `argv[0]` is the program name, `argv[1]` the command (topic, produce, consume).
+// `argv[0]` is the program name, `argv[1]` the command (topic, produce, consume, group).
 parse_outcome parse_arguments(const std::vector<std::string>& argv);
 
 // "k=v" split at the first '='; nullopt when there is no '=' or the key is empty.

@@ -6,6 +6,7 @@
 
 #include "cli/arguments.h"
 #include "cli/consume_command.h"
+#include "cli/group_commands.h"
 #include "cli/output.h"
 #include "cli/produce_command.h"
 #include "cli/topic_commands.h"
@@ -23,13 +24,17 @@ struct dispatch {
     int operator()(const topic_alter_config_options& o) const { return run_topic_alter_config(common, o); }
     int operator()(const produce_options& o) const { return run_produce(common, o); }
     int operator()(const consume_options& o) const { return run_consume(common, o); }
+    int operator()(const group_list_options& o) const { return run_group_list(common, o); }
+    int operator()(const group_describe_options& o) const { return run_group_describe(common, o); }
+    int operator()(const group_delete_options& o) const { return run_group_delete(common, o); }
+    int operator()(const group_reset_offsets_options& o) const { return run_group_reset_offsets(common, o); }
 };
 
 } // namespace
 
 bool is_cli_command(const char* command) noexcept {
     const std::string_view c = command;
-    return c == "topic" || c == "produce" || c == "consume";
+    return c == "topic" || c == "produce" || c == "consume" || c == "group";
 }
 
 int run(int argc, char** argv) {

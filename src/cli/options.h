@@ -1,5 +1,5 @@
 #pragma once
-// options: what a `sluice topic|produce|consume` invocation asks for, as parsed from the
+// options: what a `sluice topic|produce|consume|group` invocation asks for, as parsed from the
 // command line (arguments.h). Plain values: the commands read them, nothing else owns them.
 #include <cstdint>
 #include <optional>
@@ -85,9 +85,58 @@ struct consume_options {
     bool print_offset = false;
 };
 
+// Consumer group states, as ListGroups v4+ and DescribeGroups name them.
+enum class group_state { preparing_rebalance, completing_rebalance, stable, dead, empty };
+
+struct group_list_options {
+    std::vector<group_state> states; // empty: every group
+};
+
+// What `group describe` shows in table form (JSON always has everything).
+enum class group_describe_view { offsets, members, state };
+
+struct group_describe_options {
+    std::vector<std::string> names;
+    group_describe_view view = group_describe_view::offsets;
+};
+
+struct group_delete_options {
+    std::vector<std::string> names;
+};
+
+// `--topic T` (every partition) or `--topic T:0,2`.
+struct topic_partitions {
+    std::string topic;
+    std::vector<int32_t> partitions; // empty: all of the topic's
+    bool operator==(const topic_partitions&) const = default;
+};
+
+// Where `group reset-offsets` moves each partition's committed offset.
+struct reset_to_earliest {};
+struct reset_to_latest {};
+struct reset_to_offset {
+    int64_t offset;
+};
+struct reset_to_timestamp {
+    int64_t timestamp_ms; // --to-datetime, resolved to milliseconds since the epoch
+};
+struct reset_shift_by {
+    int64_t delta; // added to the committed offset
+};
+using reset_target = std::variant<reset_to_earliest, reset_to_latest, reset_to_offset, reset_to_timestamp, reset_shift_by>;
+
+struct group_reset_offsets_options {
+    std::string group;
+    std::vector<topic_partitions> topics;
+    bool all_topics = false; // instead of topics: every partition the group has an offset for
+    reset_target target;
+    bool execute = false; // false: a dry run, the plan is only printed
+};
+
 using command = std::variant<topic_create_options, topic_list_options, topic_describe_options,
                              topic_delete_options, topic_alter_config_options, produce_options,
-                             consume_options>;
+                             consume_options, group_list_options, group_describe_options, group_delete_options,
+                             group_reset_offsets_options>;
 
 struct invocation {
     common_options common;

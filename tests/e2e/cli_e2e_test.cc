@@ -4,92 +4,18 @@
 // CreateTopics, DeleteTopics, DescribeConfigs and AlterConfigs, which the mock lacks.
 //
 // Each test first asks the broker (ApiVersions) whether it serves the APIs the test needs and
-// is skipped, saying which, when it does not: these tests were written before the broker
-// served them, against Kafka's behaviour.
+// is skipped, saying which, when it does not (cli_fixture.h). The group commands are in
+// cli_group_e2e_test.cc.
 #include <gtest/gtest.h>
 
-#include <memory>
-#include <set>
 #include <thread>
-#include <vector>
 
-#include "e2e/advertised_apis.h"
-#include "e2e/broker_process.h"
-#include "golden/client_process.h"
+#include "e2e/cli_fixture.h"
 
 namespace sluice::e2e {
 namespace {
 
 using namespace std::chrono_literals;
-using golden::process_result;
-
-// The APIs the tests need (e2e/advertised_apis.h).
-constexpr api produce = produce_api, fetch = fetch_api, list_offsets = list_offsets_api, metadata = metadata_api;
-constexpr api offset_commit = offset_commit_api, offset_fetch = offset_fetch_api, find_coordinator = find_coordinator_api;
-constexpr api join_group = join_group_api, heartbeat = heartbeat_api, leave_group = leave_group_api;
-constexpr api sync_group = sync_group_api, create_topics = create_topics_api, delete_topics = delete_topics_api;
-constexpr api describe_configs = describe_configs_api, alter_configs = alter_configs_api;
-
-class cli_e2e : public ::testing::Test {
-protected:
-    void SetUp() override {
-        broker = std::make_unique<broker_process>();
-        ASSERT_TRUE(broker->running()) << broker->log();
-        apis = advertised_apis(broker->port());
-    }
-    void TearDown() override {
-        if (!broker || !broker->running()) return;
-        EXPECT_EQ(broker->stop(), 0) << broker->log();
-    }
-
-    // The names of the APIs in `needed` the broker does not serve; empty when it serves all.
-    std::string missing(const std::vector<api>& needed) const { return missing_apis(apis, needed); }
-
-    process_result sluice(std::vector<std::string> args, std::string_view input = "") {
-        args.insert(args.begin(), SLUICE_BINARY);
-        args.insert(args.end(), {"-b", broker->bootstrap(), "--timeout-ms", "15000"});
-        return golden::run_process(args, input, 60s);
-    }
-
-    // Runs `args` until it prints `expected` (metadata may trail a completed admin operation
-    // briefly), then checks it exited 0 and printed exactly that.
-    void expect_output(const std::vector<std::string>& args, const std::string& expected) {
-        process_result r;
-        for (auto deadline = std::chrono::steady_clock::now() + 10s; std::chrono::steady_clock::now() < deadline;) {
-            r = sluice(args);
-            if (r.ok() && r.out == expected) break;
-            std::this_thread::sleep_for(100ms);
-        }
-        EXPECT_TRUE(r.ok()) << r.describe() << broker->log();
-        EXPECT_EQ(r.out, expected);
-        EXPECT_EQ(r.err, "");
-    }
-
-    void expect_success(const std::vector<std::string>& args, const std::string& expected_out,
-                        std::string_view input = "") {
-        auto r = sluice(args, input);
-        EXPECT_TRUE(r.ok()) << r.describe() << broker->log();
-        EXPECT_EQ(r.out, expected_out);
-        EXPECT_EQ(r.err, "");
-    }
-
-    // Exit code 1, nothing on stdout, and stderr starting with `prefix`.
-    void expect_failure(const std::vector<std::string>& args, const std::string& prefix, const std::string& mentions) {
-        auto r = sluice(args);
-        EXPECT_EQ(r.exit_code, 1) << r.describe();
-        EXPECT_EQ(r.err.rfind(prefix, 0), 0u) << r.err;
-        EXPECT_NE(r.err.find(mentions), std::string::npos) << r.err;
-    }
-
-    std::unique_ptr<broker_process> broker;
-    std::set<int16_t> apis;
-};
-
-#define SKIP_UNLESS_SERVED(...)                                                                    \
-    do {                                                                                           \
-        if (auto absent = missing({__VA_ARGS__}); !absent.empty())                                 \
-            GTEST_SKIP() << "the broker does not serve " << absent << " yet";                      \
-    } while (0)
 
 TEST_F(cli_e2e, create_list_describe_delete) {
     SKIP_UNLESS_SERVED(metadata, create_topics, describe_configs, delete_topics);

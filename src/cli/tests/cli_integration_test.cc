@@ -1,12 +1,16 @@
-// The real `sluice` binary against librdkafka's mock cluster (cli_mock_cluster): produce and
-// consume end to end, with exact output. The mock has no CreateTopics, DeleteTopics or
-// DescribeConfigs; the `topic` commands are tested against the Sluice broker in
-// tests/e2e/cli_e2e_test.cc.
+// The real `sluice` binary against librdkafka's mock cluster (cli_mock_cluster): produce,
+// consume and group reset-offsets end to end, with exact output. The mock has no CreateTopics,
+// DeleteTopics, DescribeConfigs, ListGroups, DescribeGroups or DeleteGroups; the `topic`
+// commands and the other `group` commands are tested against the Sluice broker in
+// tests/e2e/cli_e2e_test.cc and cli_group_e2e_test.cc.
+// (`group describe` and `group delete` would not even fail cleanly here: with FindCoordinator
+// served and DescribeGroups/DeleteGroups not, librdkafka 2.0.2 aborts, its issue #3663.)
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -298,6 +302,107 @@ TEST(cli_without_broker, help_exits_0) {
     auto r = golden::run_process({SLUICE_BINARY, "produce", "--help"}, "", 60s);
     EXPECT_EQ(r.exit_code, 0) << r.describe();
     EXPECT_NE(r.out.find("--key-separator"), std::string::npos) << r.out;
+}
+
+// reset-offsets needs OffsetFetch, OffsetCommit and ListOffsets, which the mock serves.
+class cli_group_integration : public cli_integration {
+protected:
+    // Topic t: partition 0 holds a0..a4, partition 1 b0..b2.
+    void start_with_records() {
+        start({"t:2"});
+        produce({"t", "-p", "0"}, "a0\na1\na2\na3\na4\n", 5);
+        produce({"t", "-p", "1"}, "b0\nb1\nb2\n", 3);
+    }
+
+    void expect_plan(const std::vector<std::string>& args, const std::string& expected) {
+        std::vector<std::string> all = {"group", "reset-offsets"};
+        all.insert(all.end(), args.begin(), args.end());
+        auto r = sluice(all);
+        EXPECT_TRUE(r.ok()) << r.describe();
+        EXPECT_EQ(r.out, expected);
+        EXPECT_EQ(r.err, "");
+    }
+
+    void expect_reset_failure(const std::vector<std::string>& args, const std::string& error) {
+        std::vector<std::string> all = {"group", "reset-offsets"};
+        all.insert(all.end(), args.begin(), args.end());
+        auto r = sluice(all);
+        EXPECT_EQ(r.exit_code, 1) << r.describe();
+        EXPECT_EQ(r.out, "");
+        EXPECT_EQ(r.err, error);
+    }
+};
+
+const std::string plan_header = "GROUP  TOPIC  PARTITION  NEW-OFFSET\n";
+const std::string dry_run_note = "(dry run: nothing committed; add --execute to commit)\n";
+
+TEST_F(cli_group_integration, a_dry_run_prints_the_plan_and_commits_nothing) {
+    start_with_records();
+    expect_plan({"g", "--topic", "t", "--to-offset", "2"},
+                plan_header + "g      t      0          2\ng      t      1          2\n" + dry_run_note);
+    expect_plan({"g", "--topic", "t", "--to-latest"},
+                plan_header + "g      t      0          5\ng      t      1          3\n" + dry_run_note);
+    expect_plan({"g", "--topic", "t:1", "--to-earliest", "--dry-run"}, plan_header + "g      t      1          0\n" + dry_run_note);
+    // Nothing was committed: there is nothing to shift.
+    expect_reset_failure({"g", "--topic", "t", "--shift-by", "1"},
+                         "sluice: group g topic t partition 0: no committed offset to shift\n");
+}
+
+TEST_F(cli_group_integration, execute_commits_clamped_offsets_that_a_consumer_then_uses) {
+    start_with_records();
+    // Beyond the log end: each partition's end.
+    expect_plan({"g", "--topic", "t", "--to-offset", "4", "--execute"},
+                plan_header + "g      t      0          4\ng      t      1          3\n");
+    // --shift-by 0 reads the committed offsets back.
+    expect_plan({"g", "--topic", "t", "--shift-by", "0", "--format", "json"},
+                R"({"group":"g","executed":false,"offsets":[{"topic":"t","partition":0,"offset":4},)"
+                R"({"topic":"t","partition":1,"offset":3}]})"
+                "\n");
+    expect_plan({"g", "--topic", "t:0", "--shift-by", "-2", "--execute"}, plan_header + "g      t      0          2\n");
+    expect_plan({"g", "--topic", "t:1", "--shift-by", "-10", "--execute", "--format", "json"},
+                R"({"group":"g","executed":true,"offsets":[{"topic":"t","partition":1,"offset":0}]})"
+                "\n");
+    expect_plan({"g", "--topic", "t", "--shift-by", "0"},
+                plan_header + "g      t      0          2\ng      t      1          0\n" + dry_run_note);
+    // The group's consumer starts at the committed offsets.
+    auto r = sluice({"consume", "t", "-g", "g", "-e", "-X", "session.timeout.ms=6000"});
+    ASSERT_TRUE(r.ok()) << r.describe();
+    EXPECT_EQ(sorted_lines(r.out), (std::vector<std::string>{"a2", "a3", "a4", "b0", "b1", "b2"}));
+}
+
+TEST_F(cli_group_integration, the_broker_refuses_offsets_for_a_group_with_members) {
+    start_with_records();
+    // The 2.0.2 mock ignores LeaveGroup: the member stays for its session timeout (6 s), long
+    // enough for the commit to be refused as Kafka refuses it for an active group.
+    auto r = sluice({"consume", "t", "-g", "g", "--from-beginning", "-e", "-X", "session.timeout.ms=6000"});
+    ASSERT_TRUE(r.ok()) << r.describe();
+    expect_reset_failure({"g", "--topic", "t", "--to-earliest", "--execute"},
+                         "sluice: commit offsets of group g: topic t partition 0: UNKNOWN_MEMBER_ID: Broker: Unknown "
+                         "member\n");
+}
+
+TEST_F(cli_group_integration, unknown_topics_and_partitions) {
+    start_with_records();
+    expect_reset_failure({"g", "--topic", "nope", "--to-latest"}, "sluice: topic nope does not exist\n");
+    expect_reset_failure({"g", "--topic", "t:0,2", "--to-latest"}, "sluice: topic t has no partition 2 (2 partitions)\n");
+}
+
+TEST_F(cli_group_integration, list_fails_cleanly_where_the_broker_has_no_list_groups) {
+    start_with_records();
+    // librdkafka 2.0.2 leaks an allocation on this error path (reproduced without sluice);
+    // LeakSanitizer would turn the exit code into 1 regardless and add its report to stderr.
+    const char* saved = std::getenv("ASAN_OPTIONS");
+    const std::string previous = saved ? saved : "";
+    setenv("ASAN_OPTIONS", (previous.empty() ? "" : previous + ":") .append("detect_leaks=0").c_str(), 1);
+    auto r = sluice({"group", "list"});
+    if (saved) {
+        setenv("ASAN_OPTIONS", previous.c_str(), 1);
+    } else {
+        unsetenv("ASAN_OPTIONS");
+    }
+    EXPECT_EQ(r.exit_code, 1) << r.describe();
+    EXPECT_EQ(r.err, "sluice: list groups: _UNSUPPORTED_FEATURE: Local: Required feature not supported by broker\n");
+    EXPECT_EQ(r.out, ""); // no broker answered: no table
 }
 
 } // namespace
