@@ -70,8 +70,13 @@ TEST_F(groups_admin_test, list_with_state_and_type_filters) {
     EXPECT_EQ(coordinator->list_groups(5, {"EMPTY", "Stable"}, {}).size(), 2u);
     EXPECT_EQ(coordinator->list_groups(5, {}, {"Classic"}).size(), 2u);
     EXPECT_TRUE(coordinator->list_groups(5, {}, {"consumer"}).empty());
+    EXPECT_FALSE(coordinator->loading());
     coordinator->unload(0);
     EXPECT_TRUE(coordinator->list_groups(5, {}, {}).empty());
+    coordinator->begin_load(0);
+    EXPECT_TRUE(coordinator->loading()); // the server answers ListGroups COORDINATOR_LOAD_IN_PROGRESS
+    coordinator->complete_load(0);
+    EXPECT_FALSE(coordinator->loading());
     (void)id;
 }
 

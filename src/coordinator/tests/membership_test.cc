@@ -118,6 +118,18 @@ TEST_F(membership_test, member_that_never_syncs_is_removed_after_rebalance_timeo
     EXPECT_EQ(state("g"), "PreparingRebalance");
 }
 
+TEST_F(membership_test, timers_of_groups_and_members_with_dashes_do_not_collide) {
+    // Look-alike group and member ids ("a-b" + "c-…", "a" + "b-c-…") keep separate timers.
+    std::string one = stable_single("a-b", {.session_timeout_ms = 10'000, .client_id = "c"});
+    std::string two = stable_single("a", {.session_timeout_ms = 10'000, .client_id = "b-c"});
+    clock.advance(9'000);
+    EXPECT_EQ(heartbeat("a", two, 1), error_code::none);
+    clock.advance(1'000);
+    EXPECT_EQ(state("a-b"), "Empty"); // its member's session ran out
+    EXPECT_EQ(state("a"), "Stable");
+    (void)one;
+}
+
 TEST_F(membership_test, static_member_joins_without_member_id_required) {
     auto j = join("g", {.instance_id = "i1"});
     clock.advance(100);
