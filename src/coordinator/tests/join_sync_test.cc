@@ -307,13 +307,7 @@ TEST_F(coordinator_test, failed_assignment_write_timeout_is_coordinator_not_avai
 TEST_F(coordinator_test, join_barrier_evicts_member_that_never_rejoins) {
     config.initial_rebalance_delay_ms = 100;
     start();
-    std::string a = member_id_for("g"), b = member_id_for("g");
-    join("g", {.member_id = a, .session_timeout_ms = 60'000, .rebalance_timeout_ms = 20'000});
-    join("g", {.member_id = b, .session_timeout_ms = 60'000, .rebalance_timeout_ms = 20'000});
-    clock.advance(1'000);
-    sync("g", b, 1);
-    sync("g", a, 1, {{a, {1}}, {b, {2}}});
-    ASSERT_EQ(state("g"), "Stable");
+    auto [a, b] = stable_pair("g", {.session_timeout_ms = 60'000, .rebalance_timeout_ms = 20'000});
     auto ra = join("g", {.member_id = a, .session_timeout_ms = 60'000, .rebalance_timeout_ms = 20'000});
     EXPECT_EQ(heartbeat("g", b, 1), error_code::rebalance_in_progress); // alive, but does not rejoin
     clock.advance(19'999);
@@ -331,12 +325,7 @@ TEST_F(coordinator_test, join_barrier_evicts_member_that_never_rejoins) {
 TEST_F(coordinator_test, new_leader_when_leader_does_not_rejoin) {
     config.initial_rebalance_delay_ms = 100;
     start();
-    std::string a = member_id_for("g"), b = member_id_for("g");
-    join("g", {.member_id = a});
-    join("g", {.member_id = b});
-    clock.advance(1'000);
-    sync("g", b, 1);
-    sync("g", a, 1, {{a, {1}}, {b, {2}}});
+    auto [a, b] = stable_pair("g");
     auto rb = join("g", {.member_id = b, .protocols = {{"range", subscription({"t", "u"})}}});
     EXPECT_FALSE(rb.ready());
     clock.advance(30'000);
@@ -349,12 +338,7 @@ TEST_F(coordinator_test, new_leader_when_leader_does_not_rejoin) {
 TEST_F(coordinator_test, follower_rejoin_with_same_metadata_in_stable_keeps_generation) {
     config.initial_rebalance_delay_ms = 100;
     start();
-    std::string a = member_id_for("g"), b = member_id_for("g");
-    join("g", {.member_id = a});
-    join("g", {.member_id = b});
-    clock.advance(1'000);
-    sync("g", b, 1);
-    sync("g", a, 1, {{a, {1}}, {b, {2}}});
+    auto [a, b] = stable_pair("g");
     auto rb = join("g", {.member_id = b});
     ASSERT_TRUE(rb.ready());
     EXPECT_EQ(rb->error_code, error_code::none);
@@ -371,12 +355,7 @@ TEST_F(coordinator_test, follower_rejoin_with_same_metadata_in_stable_keeps_gene
 TEST_F(coordinator_test, all_members_rejoining_complete_the_barrier_at_once) {
     config.initial_rebalance_delay_ms = 100;
     start();
-    std::string a = member_id_for("g"), b = member_id_for("g");
-    join("g", {.member_id = a});
-    join("g", {.member_id = b});
-    clock.advance(1'000);
-    sync("g", b, 1);
-    sync("g", a, 1, {{a, {1}}, {b, {2}}});
+    auto [a, b] = stable_pair("g");
     auto ra = join("g", {.member_id = a});
     EXPECT_FALSE(ra.ready());
     auto rb = join("g", {.member_id = b});
