@@ -367,3 +367,49 @@ TEST_F(coordinator_test, all_members_rejoining_complete_the_barrier_at_once) {
 
 } // namespace
 } // namespace sluice::coordinator::testing
+
+namespace sluice::coordinator::testing {
+namespace {
+
+// Every answer must encode in the version it was asked in and decode back unchanged (e.g. a
+// null ProtocolName is not writable before v7).
+template <typename Response>
+void expect_round_trip(const Response& r, int16_t version) {
+    Response back;
+    ASSERT_TRUE(back.decode(r.encode(version), version)) << Response::message_name << " v" << version;
+    EXPECT_EQ(back.encode(version), r.encode(version)) << Response::message_name << " v" << version;
+}
+
+TEST_F(coordinator_test, answers_encode_in_every_version) {
+    for (int16_t v = 0; v <= 9; ++v) {
+        std::string group = "g" + std::to_string(v);
+        join_options o{.version = v, .client_id = "c"};
+        auto first = join(group, o);
+        expect_round_trip(*first, v);
+        if (first->error_code == error_code::member_id_required) {
+            o.member_id = first->member_id;
+            first = join(group, o);
+            expect_round_trip(*first, v);
+        }
+        ASSERT_EQ(first->error_code, error_code::none) << "v" << v;
+        expect_round_trip(*join(group, {.version = v, .member_id = "ghost"}), v); // an error answer
+        expect_round_trip(*join(group, {.version = v, .protocol_type = "other"}), v);
+    }
+    for (int16_t v = 0; v <= 5; ++v) {
+        std::string group = "s" + std::to_string(v);
+        std::string id = member_id_for(group);
+        join(group, {.member_id = id});
+        expect_round_trip(*sync(group, id, 1, {{id, {1}}}, std::nullopt, v), v);
+        expect_round_trip(*sync(group, "ghost", 1, {}, std::nullopt, v), v);
+        msg::leave_group_request leave;
+        leave.group_id = group;
+        leave.member_id = id;
+        leave.members.emplace_back().member_id = id;
+        answer<msg::leave_group_response> left;
+        coordinator->leave_group(v, leave, left.cb());
+        expect_round_trip(*left, v);
+    }
+}
+
+} // namespace
+} // namespace sluice::coordinator::testing
