@@ -101,6 +101,21 @@ TEST_F(groups_admin_test, delete_groups) {
     (void)id;
 }
 
+TEST_F(groups_admin_test, commit_during_delete_survives_it) {
+    commit_standalone("g", "t", 0);
+    log.complete_at_once = false;
+    answer<msg::delete_groups_response::deletable_group_result> deleted;
+    coordinator->delete_group(2, "g", deleted.cb());
+    commit_standalone("g", "t", 1); // written after the tombstones
+    log.complete();
+    EXPECT_EQ(deleted->error_code, error_code::none);
+    log.complete();
+    auto left = coordinator->committed_offsets("g");
+    ASSERT_EQ(left.size(), 1u);
+    EXPECT_EQ(left[0].partition, 1);
+    EXPECT_EQ(describe("g").group_state, "Empty");
+}
+
 TEST_F(groups_admin_test, delete_write_failure_keeps_the_group) {
     commit_standalone("g", "t", 0);
     log.complete_at_once = false;
