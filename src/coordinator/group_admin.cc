@@ -114,9 +114,11 @@ void group_coordinator::impl::delete_group(const std::string& group_id,
                   const offset_and_metadata* now = offsets.find(group_id, topic, p);
                   if (now && *now == value) offsets.erase(group_id, topic, p);
               }
-              // A member that joined meanwhile keeps the group (its next record recreates it).
+              // A member that joined or a commit that arrived meanwhile keeps the group (its next
+              // record recreates it on replay).
               classic_group* g = find_group(group_id);
-              if (g && g->in_state(group_state::empty) && g->empty_of_members() && g->pending_count() == 0)
+              if (g && g->in_state(group_state::empty) && g->empty_of_members() && g->pending_count() == 0 &&
+                  !offsets.group(group_id))
                   drop_group(group_id);
               log::info("group {}: deleted", group_id);
               out.error_code = error_code::none;

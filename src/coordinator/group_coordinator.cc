@@ -82,11 +82,12 @@ void group_coordinator::impl::drop_group(const std::string& group_id) {
     }
 }
 
+// Keys are length-prefixed so that no two (group, member) pairs share one.
 std::string group_coordinator::impl::heartbeat_key(const std::string& group_id, const std::string& member_id) {
-    return "heartbeat-" + group_id + "-" + member_id;
+    return "heartbeat/" + std::to_string(group_id.size()) + "/" + group_id + "/" + member_id;
 }
-std::string group_coordinator::impl::join_key(const std::string& group_id) { return "join-" + group_id; }
-std::string group_coordinator::impl::sync_key(const std::string& group_id) { return "sync-" + group_id; }
+std::string group_coordinator::impl::join_key(const std::string& group_id) { return "join/" + group_id; }
+std::string group_coordinator::impl::sync_key(const std::string& group_id) { return "sync/" + group_id; }
 
 void group_coordinator::impl::schedule(const std::string& key, const std::string& group_id, int64_t delay_ms,
                                        std::function<void()> fn) {
@@ -167,6 +168,12 @@ void group_coordinator::replay(int32_t partition, byte_view key, std::optional<b
 
 void group_coordinator::complete_load(int32_t partition) { _impl->complete_load(partition); }
 void group_coordinator::unload(int32_t partition) { _impl->unload(partition); }
+
+bool group_coordinator::loading() const noexcept {
+    for (const auto& [p, entry] : _impl->partitions)
+        if (entry.status == impl::load_status::loading) return true;
+    return false;
+}
 
 bool group_coordinator::loaded(int32_t partition) const noexcept {
     auto it = _impl->partitions.find(partition);

@@ -105,6 +105,9 @@ public:
     // NOT_COORDINATOR, timers cancelled, state dropped.
     void unload(int32_t partition);
     bool loaded(int32_t partition) const noexcept;
+    // Whether some partition is between begin_load and complete_load: ListGroups then answers
+    // COORDINATOR_LOAD_IN_PROGRESS, as Kafka does (list_groups lists only loaded partitions).
+    bool loading() const noexcept;
     // Records skipped by replay (undecodable or unknown type), for logs and tests.
     uint64_t skipped_records() const noexcept;
 

@@ -32,6 +32,11 @@ std::vector<member_protocol> protocols_of(const msg::join_group_request& request
     return out;
 }
 
+// KIP-800: the reason a client gives for joining, for the logs.
+std::string client_reason(const msg::join_group_request& request) {
+    return "; client reason: " + request.reason.value_or("not provided");
+}
+
 msg::join_group_response join_error(const std::string& member_id, error_code e) {
     msg::join_group_response r;
     r.member_id = member_id;
@@ -205,7 +210,7 @@ void group_coordinator::impl::add_member_and_rebalance(classic_group& g, const s
     group_member& added = g.add(std::move(m), std::move(join));
     // New members cannot heartbeat while their JoinGroup is parked: time the join out instead.
     reschedule_heartbeat(g, added, new_member_join_timeout_ms);
-    maybe_prepare_rebalance_or_complete_join(g, "adding new member " + member_id);
+    maybe_prepare_rebalance_or_complete_join(g, "adding new member " + member_id + client_reason(request));
 }
 
 void group_coordinator::impl::update_member_and_rebalance(classic_group& g, group_member& m,
@@ -216,7 +221,7 @@ void group_coordinator::impl::update_member_and_rebalance(classic_group& g, grou
     // The member sent a new JoinGroup while one was parked: the old one is answered so that
     // every request gets exactly one answer (Kafka drops it and the client's request times out).
     if (superseded) answer_join(*superseded, join_error(m.member_id, error_code::rebalance_in_progress));
-    maybe_prepare_rebalance_or_complete_join(g, reason + " (" + m.member_id + ")");
+    maybe_prepare_rebalance_or_complete_join(g, reason + " (" + m.member_id + ")" + client_reason(request));
 }
 
 void group_coordinator::impl::update_static_member_and_rebalance(classic_group& g, const std::string& old_member_id,

@@ -1,6 +1,8 @@
 // partition_for: the __consumer_offsets partition of a group, as Kafka computes it.
 #include "coordinator/group_coordinator.h"
 
+#include "base/assert.h"
+
 namespace sluice::coordinator {
 
 namespace {
@@ -46,6 +48,7 @@ int32_t java_string_hash(std::string_view s) {
 } // namespace
 
 int32_t partition_for(std::string_view group_id, int32_t partitions) noexcept {
+    SLUICE_ASSERT(partitions > 0, "offsets.topic.num.partitions must be positive");
     int32_t h = java_string_hash(group_id);
     int32_t a = h == INT32_MIN ? 0 : (h < 0 ? -h : h); // Kafka's Utils.abs
     return a % partitions;

@@ -45,7 +45,6 @@ void group_coordinator::impl::sync_group(int16_t version, msg::sync_group_reques
     case group_state::preparing_rebalance: return answer_sync(sync, sync_error(error_code::rebalance_in_progress));
     case group_state::stable: {
         remove_pending_sync_member(*g, m.member_id);
-        reschedule_heartbeat(*g, m, m.session_timeout_ms);
         msg::sync_group_response r;
         r.protocol_type = g->protocol_type();
         r.protocol_name = g->protocol_name();

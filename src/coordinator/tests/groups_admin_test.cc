@@ -70,8 +70,13 @@ TEST_F(groups_admin_test, list_with_state_and_type_filters) {
     EXPECT_EQ(coordinator->list_groups(5, {"EMPTY", "Stable"}, {}).size(), 2u);
     EXPECT_EQ(coordinator->list_groups(5, {}, {"Classic"}).size(), 2u);
     EXPECT_TRUE(coordinator->list_groups(5, {}, {"consumer"}).empty());
+    EXPECT_FALSE(coordinator->loading());
     coordinator->unload(0);
     EXPECT_TRUE(coordinator->list_groups(5, {}, {}).empty());
+    coordinator->begin_load(0);
+    EXPECT_TRUE(coordinator->loading()); // the server answers ListGroups COORDINATOR_LOAD_IN_PROGRESS
+    coordinator->complete_load(0);
+    EXPECT_FALSE(coordinator->loading());
     (void)id;
 }
 
@@ -94,6 +99,21 @@ TEST_F(groups_admin_test, delete_groups) {
     EXPECT_EQ(describe("g").group_state, "Dead");
     EXPECT_TRUE(coordinator->committed_offsets("g").empty());
     (void)id;
+}
+
+TEST_F(groups_admin_test, commit_during_delete_survives_it) {
+    commit_standalone("g", "t", 0);
+    log.complete_at_once = false;
+    answer<msg::delete_groups_response::deletable_group_result> deleted;
+    coordinator->delete_group(2, "g", deleted.cb());
+    commit_standalone("g", "t", 1); // written after the tombstones
+    log.complete();
+    EXPECT_EQ(deleted->error_code, error_code::none);
+    log.complete();
+    auto left = coordinator->committed_offsets("g");
+    ASSERT_EQ(left.size(), 1u);
+    EXPECT_EQ(left[0].partition, 1);
+    EXPECT_EQ(describe("g").group_state, "Empty");
 }
 
 TEST_F(groups_admin_test, delete_write_failure_keeps_the_group) {

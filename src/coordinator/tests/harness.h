@@ -200,6 +200,21 @@ struct coordinator_test : ::testing::Test {
     }
     std::string state(const std::string& group) { return describe(group).group_state; }
 
+    // Two dynamic members a (leader) and b through join and sync: Stable at generation 1 with
+    // assignments {1} and {2}. Needs an initial rebalance delay so that both make generation 1.
+    std::pair<std::string, std::string> stable_pair(const std::string& group, join_options o = {}) {
+        EXPECT_GT(config.initial_rebalance_delay_ms, 0);
+        std::string a = member_id_for(group, o), b = member_id_for(group, o);
+        o.member_id = a;
+        join(group, o);
+        o.member_id = b;
+        join(group, o);
+        clock.advance(std::max(1'000, 3 * config.initial_rebalance_delay_ms));
+        sync(group, b, 1);
+        sync(group, a, 1, {{a, {1}}, {b, {2}}});
+        EXPECT_EQ(describe(group).group_state, "Stable");
+        return {a, b};
+    }
     // One dynamic member through join and sync: returns its member id (generation 1, Stable).
     std::string stable_single(const std::string& group, join_options o = {}) {
         std::string id = member_id_for(group, o);

@@ -307,13 +307,7 @@ TEST_F(coordinator_test, failed_assignment_write_timeout_is_coordinator_not_avai
 TEST_F(coordinator_test, join_barrier_evicts_member_that_never_rejoins) {
     config.initial_rebalance_delay_ms = 100;
     start();
-    std::string a = member_id_for("g"), b = member_id_for("g");
-    join("g", {.member_id = a, .session_timeout_ms = 60'000, .rebalance_timeout_ms = 20'000});
-    join("g", {.member_id = b, .session_timeout_ms = 60'000, .rebalance_timeout_ms = 20'000});
-    clock.advance(1'000);
-    sync("g", b, 1);
-    sync("g", a, 1, {{a, {1}}, {b, {2}}});
-    ASSERT_EQ(state("g"), "Stable");
+    auto [a, b] = stable_pair("g", {.session_timeout_ms = 60'000, .rebalance_timeout_ms = 20'000});
     auto ra = join("g", {.member_id = a, .session_timeout_ms = 60'000, .rebalance_timeout_ms = 20'000});
     EXPECT_EQ(heartbeat("g", b, 1), error_code::rebalance_in_progress); // alive, but does not rejoin
     clock.advance(19'999);
@@ -331,12 +325,7 @@ TEST_F(coordinator_test, join_barrier_evicts_member_that_never_rejoins) {
 TEST_F(coordinator_test, new_leader_when_leader_does_not_rejoin) {
     config.initial_rebalance_delay_ms = 100;
     start();
-    std::string a = member_id_for("g"), b = member_id_for("g");
-    join("g", {.member_id = a});
-    join("g", {.member_id = b});
-    clock.advance(1'000);
-    sync("g", b, 1);
-    sync("g", a, 1, {{a, {1}}, {b, {2}}});
+    auto [a, b] = stable_pair("g");
     auto rb = join("g", {.member_id = b, .protocols = {{"range", subscription({"t", "u"})}}});
     EXPECT_FALSE(rb.ready());
     clock.advance(30'000);
@@ -349,12 +338,7 @@ TEST_F(coordinator_test, new_leader_when_leader_does_not_rejoin) {
 TEST_F(coordinator_test, follower_rejoin_with_same_metadata_in_stable_keeps_generation) {
     config.initial_rebalance_delay_ms = 100;
     start();
-    std::string a = member_id_for("g"), b = member_id_for("g");
-    join("g", {.member_id = a});
-    join("g", {.member_id = b});
-    clock.advance(1'000);
-    sync("g", b, 1);
-    sync("g", a, 1, {{a, {1}}, {b, {2}}});
+    auto [a, b] = stable_pair("g");
     auto rb = join("g", {.member_id = b});
     ASSERT_TRUE(rb.ready());
     EXPECT_EQ(rb->error_code, error_code::none);
@@ -371,12 +355,7 @@ TEST_F(coordinator_test, follower_rejoin_with_same_metadata_in_stable_keeps_gene
 TEST_F(coordinator_test, all_members_rejoining_complete_the_barrier_at_once) {
     config.initial_rebalance_delay_ms = 100;
     start();
-    std::string a = member_id_for("g"), b = member_id_for("g");
-    join("g", {.member_id = a});
-    join("g", {.member_id = b});
-    clock.advance(1'000);
-    sync("g", b, 1);
-    sync("g", a, 1, {{a, {1}}, {b, {2}}});
+    auto [a, b] = stable_pair("g");
     auto ra = join("g", {.member_id = a});
     EXPECT_FALSE(ra.ready());
     auto rb = join("g", {.member_id = b});
@@ -384,6 +363,52 @@ TEST_F(coordinator_test, all_members_rejoining_complete_the_barrier_at_once) {
     ASSERT_TRUE(rb.ready());
     EXPECT_EQ(ra->generation_id, 2);
     EXPECT_EQ(rb->generation_id, 2);
+}
+
+} // namespace
+} // namespace sluice::coordinator::testing
+
+namespace sluice::coordinator::testing {
+namespace {
+
+// Every answer must encode in the version it was asked in and decode back unchanged (e.g. a
+// null ProtocolName is not writable before v7).
+template <typename Response>
+void expect_round_trip(const Response& r, int16_t version) {
+    Response back;
+    ASSERT_TRUE(back.decode(r.encode(version), version)) << Response::message_name << " v" << version;
+    EXPECT_EQ(back.encode(version), r.encode(version)) << Response::message_name << " v" << version;
+}
+
+TEST_F(coordinator_test, answers_encode_in_every_version) {
+    for (int16_t v = 0; v <= 9; ++v) {
+        std::string group = "g" + std::to_string(v);
+        join_options o{.version = v, .client_id = "c"};
+        auto first = join(group, o);
+        expect_round_trip(*first, v);
+        if (first->error_code == error_code::member_id_required) {
+            o.member_id = first->member_id;
+            first = join(group, o);
+            expect_round_trip(*first, v);
+        }
+        ASSERT_EQ(first->error_code, error_code::none) << "v" << v;
+        expect_round_trip(*join(group, {.version = v, .member_id = "ghost"}), v); // an error answer
+        expect_round_trip(*join(group, {.version = v, .protocol_type = "other"}), v);
+    }
+    for (int16_t v = 0; v <= 5; ++v) {
+        std::string group = "s" + std::to_string(v);
+        std::string id = member_id_for(group);
+        join(group, {.member_id = id});
+        expect_round_trip(*sync(group, id, 1, {{id, {1}}}, std::nullopt, v), v);
+        expect_round_trip(*sync(group, "ghost", 1, {}, std::nullopt, v), v);
+        msg::leave_group_request leave;
+        leave.group_id = group;
+        leave.member_id = id;
+        leave.members.emplace_back().member_id = id;
+        answer<msg::leave_group_response> left;
+        coordinator->leave_group(v, leave, left.cb());
+        expect_round_trip(*left, v);
+    }
 }
 
 } // namespace

@@ -10,17 +10,6 @@ struct membership_test : coordinator_test {
         config.initial_rebalance_delay_ms = 100; // so that both members of a pair make generation 1
         start();
     }
-    // Two dynamic members a (leader) and b, Stable at generation 1.
-    std::pair<std::string, std::string> stable_pair(const std::string& group, int32_t session_timeout_ms = 10'000) {
-        std::string a = member_id_for(group), b = member_id_for(group);
-        join(group, {.member_id = a, .session_timeout_ms = session_timeout_ms});
-        join(group, {.member_id = b, .session_timeout_ms = session_timeout_ms});
-        clock.advance(1'000);
-        sync(group, b, 1);
-        sync(group, a, 1, {{a, {1}}, {b, {2}}});
-        EXPECT_EQ(state(group), "Stable");
-        return {a, b};
-    }
     msg::leave_group_response leave(int16_t version, const std::string& group, const std::string& member_id,
                                     std::vector<msg::leave_group_request::member_identity> members = {}) {
         msg::leave_group_request r;
@@ -53,7 +42,7 @@ TEST_F(membership_test, heartbeat_errors) {
 }
 
 TEST_F(membership_test, session_expiry_removes_member_and_rebalances) {
-    auto [a, b] = stable_pair("g", 10'000);
+    auto [a, b] = stable_pair("g", {.session_timeout_ms = 10'000});
     for (int i = 0; i < 2; ++i) {
         clock.advance(4'000);
         EXPECT_EQ(heartbeat("g", a, 1), error_code::none);
@@ -89,7 +78,7 @@ TEST_F(membership_test, last_member_expiring_leaves_an_empty_group_and_writes_it
 }
 
 TEST_F(membership_test, members_waiting_in_a_barrier_do_not_expire) {
-    auto [a, b] = stable_pair("g", 10'000);
+    auto [a, b] = stable_pair("g", {.session_timeout_ms = 10'000});
     auto ra = join("g", {.member_id = a, .session_timeout_ms = 10'000, .rebalance_timeout_ms = 30'000});
     auto rb = join("g", {.member_id = b, .session_timeout_ms = 10'000, .rebalance_timeout_ms = 30'000});
     ASSERT_TRUE(rb.ready());
@@ -106,7 +95,7 @@ TEST_F(membership_test, members_waiting_in_a_barrier_do_not_expire) {
 }
 
 TEST_F(membership_test, member_that_never_syncs_is_removed_after_rebalance_timeout) {
-    auto [a, b] = stable_pair("g", 60'000);
+    auto [a, b] = stable_pair("g", {.session_timeout_ms = 60'000});
     join("g", {.member_id = a, .session_timeout_ms = 60'000, .rebalance_timeout_ms = 20'000});
     auto rb = join("g", {.member_id = b, .session_timeout_ms = 60'000, .rebalance_timeout_ms = 20'000});
     ASSERT_TRUE(rb.ready());
@@ -116,6 +105,36 @@ TEST_F(membership_test, member_that_never_syncs_is_removed_after_rebalance_timeo
     clock.advance(20'000); // b never sent SyncGroup
     EXPECT_EQ(heartbeat("g", b, 2), error_code::unknown_member_id);
     EXPECT_EQ(state("g"), "PreparingRebalance");
+}
+
+TEST_F(membership_test, timers_of_groups_and_members_with_dashes_do_not_collide) {
+    // Look-alike group and member ids ("a-b" + "c-…", "a" + "b-c-…") keep separate timers.
+    std::string one = stable_single("a-b", {.session_timeout_ms = 10'000, .client_id = "c"});
+    std::string two = stable_single("a", {.session_timeout_ms = 10'000, .client_id = "b-c"});
+    clock.advance(9'000);
+    EXPECT_EQ(heartbeat("a", two, 1), error_code::none);
+    clock.advance(1'000);
+    EXPECT_EQ(state("a-b"), "Empty"); // its member's session ran out
+    EXPECT_EQ(state("a"), "Stable");
+    (void)one;
+}
+
+TEST_F(membership_test, join_with_unknown_or_fenced_member_id) {
+    auto ja = join("g", {.instance_id = "i1"});
+    clock.advance(100);
+    std::string a = ja->member_id;
+    sync("g", a, 1, {{a, {1}}}, "i1");
+    EXPECT_EQ(join("g", {.member_id = "ghost"})->error_code, error_code::unknown_member_id);
+    EXPECT_EQ(join("g", {.member_id = "ghost", .instance_id = "i1"})->error_code, error_code::fenced_instance_id);
+    EXPECT_EQ(join("g", {.member_id = a, .instance_id = "i9"})->error_code, error_code::unknown_member_id);
+    EXPECT_EQ(state("g"), "Stable");
+    // A member id from before the group became Empty is unknown.
+    msg::leave_group_request leave;
+    leave.group_id = "g";
+    leave.members.emplace_back().group_instance_id = "i1";
+    coordinator->leave_group(3, leave, answer<msg::leave_group_response>{}.cb());
+    EXPECT_EQ(state("g"), "Empty");
+    EXPECT_EQ(join("g", {.member_id = a})->error_code, error_code::unknown_member_id);
 }
 
 TEST_F(membership_test, static_member_joins_without_member_id_required) {

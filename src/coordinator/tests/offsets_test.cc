@@ -294,6 +294,21 @@ TEST_F(offsets_test, retention_of_empty_group_counts_from_becoming_empty) {
     EXPECT_EQ(state("g"), "Dead");
 }
 
+TEST_F(offsets_test, empty_group_without_offsets_is_deleted_at_the_next_check) {
+    config.offsets_retention_check_interval_ms = 10'000;
+    start();
+    std::string id = stable_single("g", {.session_timeout_ms = 6'000});
+    clock.advance(6'000); // its session expires: Empty, no offsets
+    ASSERT_EQ(state("g"), "Empty");
+    log.durable.clear();
+    clock.advance(4'000);
+    EXPECT_EQ(state("g"), "Dead");
+    ASSERT_EQ(log.durable.size(), 1u);
+    EXPECT_EQ(log.durable[0].second.key, group_tombstone("g").key);
+    EXPECT_FALSE(log.durable[0].second.value);
+    (void)id;
+}
+
 TEST_F(offsets_test, retention_in_stable_consumer_group_expires_unsubscribed_topics_only) {
     config.offsets_retention_ms = 100'000;
     config.offsets_retention_check_interval_ms = 10'000;
