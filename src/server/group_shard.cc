@@ -162,7 +162,7 @@ void group_shard::load(int32_t index, partition& p) {
     }
     _coordinator->complete_load(index);
     _loaded.insert(index);
-    log::info("{}-{}: groups loaded from {} record(s)", consumer_offsets_topic, index, records);
+    log::debug("{}-{}: {} record(s) replayed", consumer_offsets_topic, index, records);
 }
 
 void group_shard::reconcile(const cluster::image_ptr& image) {

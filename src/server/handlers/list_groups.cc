@@ -1,5 +1,6 @@
 // ListGroups (key 16), v0-5: the groups of every shard's coordinator (v4+ states filter, v5+
-// types filter), in group id order.
+// types filter), in group id order; COORDINATOR_LOAD_IN_PROGRESS (and no groups) while a
+// shard is still loading a partition of __consumer_offsets, as Kafka answers.
 #include <algorithm>
 
 #include "server/handlers/group_routing.h"
@@ -20,10 +21,19 @@ asio::awaitable<handler_outcome> handle(request& r) {
     for (net::shard_id s = 0; s < r.ctx.shards->count(); ++s) shards.push_back(s);
     std::vector<std::vector<msg::list_groups_response::listed_group>> per_shard(shards.size());
     const int16_t version = r.version;
+    std::vector<uint8_t> loading(shards.size(), 0); // one slot per shard: no shared writes
     co_await for_each_shard(*r.ctx.shards, shards, [&](net::shard_id s) -> asio::awaitable<void> {
-        per_shard[s] = r.ctx.partitions[s]->groups().coordinator().list_groups(version, req.states_filter, req.types_filter);
-        co_return;
+        coordinator::group_coordinator& gc = r.ctx.partitions[s]->groups().coordinator();
+        if (gc.loading()) {
+            loading[s] = 1;
+            co_return;
+        }
+        per_shard[s] = gc.list_groups(version, req.states_filter, req.types_filter);
     });
+    if (std::find(loading.begin(), loading.end(), 1) != loading.end()) {
+        response.error_code = error_code::coordinator_load_in_progress;
+        co_return respond(r, response);
+    }
     for (auto& groups : per_shard)
         for (auto& g : groups) response.groups.push_back(std::move(g));
     std::sort(response.groups.begin(), response.groups.end(),
