@@ -52,7 +52,7 @@ def main():
 
     consumer = Consumer({
         "bootstrap.servers": args.bootstrap,
-        "group.id": "e2e-unused",  # librdkafka wants one; no group request is made without commit/subscribe
+        "group.id": "e2e-unused",  # librdkafka wants one: it looks up the coordinator (FindCoordinator), never joins
         "enable.auto.commit": False,
         "auto.offset.reset": "earliest",
     })
