@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <charconv>
 #include <cstring>
 #include <string>
 #include <thread>
@@ -113,11 +112,7 @@ int wait_for_stop_signal(const sigset_t& signals) {
 }
 
 int64_t property(const storage::properties& p, std::string_view key, int64_t fallback) {
-    auto it = p.find(key);
-    if (it == p.end()) return fallback;
-    int64_t v = fallback;
-    std::from_chars(it->second.data(), it->second.data() + it->second.size(), v);
-    return v;
+    return storage::property_int(p, key, fallback);
 }
 
 bool property_bool(const storage::properties& p, std::string_view key, bool fallback) {

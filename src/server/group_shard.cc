@@ -1,7 +1,5 @@
 #include "server/group_shard.h"
 
-#include <charconv>
-
 #include <asio/post.hpp>
 
 #include "base/log.h"
@@ -16,14 +14,6 @@ namespace sluice::server {
 
 namespace {
 
-int64_t number(const storage::properties& props, std::string_view key, int64_t fallback) {
-    auto it = props.find(key);
-    if (it == props.end()) return fallback;
-    int64_t v = 0;
-    auto [ptr, ec] = std::from_chars(it->second.data(), it->second.data() + it->second.size(), v);
-    return ec == std::errc() && ptr == it->second.data() + it->second.size() ? v : fallback;
-}
-
 // The most a replayed batch may decompress to (a compressed batch Kafka wrote).
 constexpr size_t replay_decompressed_max = 256u << 20;
 
@@ -31,17 +21,18 @@ constexpr size_t replay_decompressed_max = 256u << 20;
 
 coordinator::group_config group_config_from(const storage::properties& p) {
     coordinator::group_config c;
-    c.offsets_topic_partitions = static_cast<int32_t>(number(p, "offsets.topic.num.partitions", c.offsets_topic_partitions));
-    c.min_session_timeout_ms = static_cast<int32_t>(number(p, "group.min.session.timeout.ms", c.min_session_timeout_ms));
-    c.max_session_timeout_ms = static_cast<int32_t>(number(p, "group.max.session.timeout.ms", c.max_session_timeout_ms));
-    c.initial_rebalance_delay_ms =
-        static_cast<int32_t>(number(p, "group.initial.rebalance.delay.ms", c.initial_rebalance_delay_ms));
-    c.max_size = static_cast<int32_t>(number(p, "group.max.size", c.max_size));
-    c.offsets_retention_ms = number(p, "offsets.retention.minutes", c.offsets_retention_ms / 60'000) * 60'000;
+    auto i32 = [&p](std::string_view key, int32_t fallback) {
+        return static_cast<int32_t>(storage::property_int(p, key, fallback));
+    };
+    c.offsets_topic_partitions = i32("offsets.topic.num.partitions", c.offsets_topic_partitions);
+    c.min_session_timeout_ms = i32("group.min.session.timeout.ms", c.min_session_timeout_ms);
+    c.max_session_timeout_ms = i32("group.max.session.timeout.ms", c.max_session_timeout_ms);
+    c.initial_rebalance_delay_ms = i32("group.initial.rebalance.delay.ms", c.initial_rebalance_delay_ms);
+    c.max_size = i32("group.max.size", c.max_size);
+    c.offsets_retention_ms = storage::property_int(p, "offsets.retention.minutes", c.offsets_retention_ms / 60'000) * 60'000;
     c.offsets_retention_check_interval_ms =
-        number(p, "offsets.retention.check.interval.ms", c.offsets_retention_check_interval_ms);
-    c.offset_metadata_max_bytes =
-        static_cast<int32_t>(number(p, "offset.metadata.max.bytes", c.offset_metadata_max_bytes));
+        storage::property_int(p, "offsets.retention.check.interval.ms", c.offsets_retention_check_interval_ms);
+    c.offset_metadata_max_bytes = i32("offset.metadata.max.bytes", c.offset_metadata_max_bytes);
     return c;
 }
 

@@ -1,7 +1,5 @@
 #include "server/shard_partitions.h"
 
-#include <charconv>
-
 #include "base/log.h"
 #include "cluster/controller.h"
 #include "server/broker_context.h"
@@ -10,18 +8,6 @@
 #include "storage/retention.h"
 
 namespace sluice::server {
-
-namespace {
-
-int64_t broker_ms(const storage::properties& props, std::string_view key, int64_t fallback) {
-    auto it = props.find(key);
-    if (it == props.end()) return fallback;
-    int64_t v = 0;
-    auto [ptr, ec] = std::from_chars(it->second.data(), it->second.data() + it->second.size(), v);
-    return ec == std::errc() && ptr == it->second.data() + it->second.size() ? v : fallback;
-}
-
-} // namespace
 
 shard_partitions::shard_partitions(net::shard_id shard, const broker_context& ctx, storage::file_system& fs,
                                    const storage::clock& clock, storage::log_dir_config dir)
@@ -182,7 +168,7 @@ void shard_partitions::tick() {
         log::error("shard {}: flush/checkpoint: {}", _shard, storage::to_string(e));
     const int64_t now = _clock.now_ms();
     const storage::properties& broker = _ctx.settings.properties;
-    if (now - _last_retention_ms >= broker_ms(broker, "log.retention.check.interval.ms", 300'000)) {
+    if (now - _last_retention_ms >= storage::property_int(broker, "log.retention.check.interval.ms", 300'000)) {
         _last_retention_ms = now;
         for (auto& [tp, p] : _partitions) {
             auto r = storage::apply_retention(*p.log->log, p.settings.retention, now);
@@ -192,7 +178,7 @@ void shard_partitions::tick() {
                           r->segments_deleted, p.log->log->log_start_offset().value());
         }
     }
-    if (now - _last_cleaning_ms >= broker_ms(broker, "log.cleaner.backoff.ms", 15'000)) {
+    if (now - _last_cleaning_ms >= storage::property_int(broker, "log.cleaner.backoff.ms", 15'000)) {
         _last_cleaning_ms = now;
         for (auto& [tp, p] : _partitions) {
             if (!p.settings.compact) continue;

@@ -52,6 +52,12 @@ void apply(log_settings& s, const properties& props, const key_names& keys) {
 
 } // namespace
 
+int64_t property_int(const properties& props, std::string_view key, int64_t fallback) {
+    auto it = props.find(key);
+    if (it == props.end()) return fallback;
+    return parse_int64(it->second).value_or(fallback);
+}
+
 log_dir_config log_dir_config_from(std::string dir, const properties& broker) {
     log_dir_config config;
     config.dir = std::move(dir);

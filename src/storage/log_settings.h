@@ -17,6 +17,10 @@ namespace sluice::storage {
 
 using properties = std::map<std::string, std::string, std::less<>>;
 
+// The integer value of `key`, or `fallback` when it is absent or not an integer (the app
+// validates every broker key at start, so callers past that point only see valid values).
+int64_t property_int(const properties& props, std::string_view key, int64_t fallback);
+
 class config_error : public std::invalid_argument {
 public:
     using std::invalid_argument::invalid_argument;
