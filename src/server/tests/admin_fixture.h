@@ -19,6 +19,7 @@
 #include "protocol/generated/all_messages.h"
 #include "server/dispatcher.h"
 #include "server/handler_table.h"
+#include "server/tests/request_frames.h"
 
 namespace sluice::server::testing {
 
@@ -53,14 +54,7 @@ protected:
     template <typename Response, typename Request>
     Response call(const Request& req, int16_t version) {
         const protocol::api_info* api = protocol::find_api(Request::api_key);
-        msg::request_header header;
-        header.request_api_key = Request::api_key;
-        header.request_api_version = version;
-        header.correlation_id = 77;
-        header.client_id = "admin-test";
-        byte_buffer frame = header.encode(protocol::request_header_version(*api, version));
-        byte_buffer body = req.encode(version);
-        frame.insert(frame.end(), body.begin(), body.end());
+        byte_buffer frame = request_frame(req, version, 77, "admin-test");
 
         asio::io_context io;
         auto work = asio::make_work_guard(io);

@@ -18,6 +18,7 @@
 #include "server/group_shard.h"
 #include "server/handler_table.h"
 #include "server/shard_partitions.h"
+#include "server/tests/request_frames.h"
 #include "storage/posix_file_system.h"
 
 namespace sluice::server {
@@ -99,16 +100,7 @@ protected:
 
     template <typename Request>
     byte_buffer frame(const Request& req, int16_t version) {
-        msg::request_header header;
-        header.request_api_key = Request::api_key;
-        header.request_api_version = version;
-        header.correlation_id = 9;
-        header.client_id = "client-a";
-        const protocol::api_info* api = protocol::find_api(Request::api_key);
-        byte_buffer out = header.encode(protocol::request_header_version(*api, version));
-        byte_buffer body = req.encode(version);
-        out.insert(out.end(), body.begin(), body.end());
-        return out;
+        return testing::request_frame(req, version, 9, "client-a");
     }
 
     template <typename Response, typename Request>
