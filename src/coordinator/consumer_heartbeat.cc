@@ -107,6 +107,114 @@ heartbeat_response::assignment_t response_assignment(const topic_partitions& ass
     return a;
 }
 
+struct heartbeat_member {
+    consumer_member member;
+    error_code error = error_code::none;
+    std::string message;
+};
+
+// Kafka's getOrMaybeSubscribe{Dynamic,Static}ConsumerGroupMember: the member a heartbeat comes
+// from (a new one when joining) or the error to answer. A static member rejoining in place of
+// its temporarily departed instance replaces it in `change` here.
+heartbeat_member member_of_heartbeat(consumer_change& change, const msg::consumer_group_heartbeat_request& r,
+                                     const std::string& member_id, const std::optional<topic_partitions>& owned) {
+    const consumer_group& g = change.work;
+    const bool joining = r.member_epoch == 0;
+    heartbeat_member out;
+    out.member.member_id = member_id;
+    auto refuse = [&](error_code e, std::string message) {
+        out.error = e;
+        out.message = std::move(message);
+        return out;
+    };
+    if (!r.instance_id) {
+        const consumer_member* m = g.find(member_id);
+        if (!m && !joining)
+            return refuse(error_code::unknown_member_id,
+                          "Member " + member_id + " is not a member of group " + r.group_id + ".");
+        if (m) {
+            if (auto e = epoch_error(*m, r.member_epoch, owned)) return refuse(error_code::fenced_member_epoch, *e);
+            out.member = *m;
+        }
+    } else {
+        const consumer_member* old = g.static_member(*r.instance_id);
+        if (joining && old) {
+            // KIP-848: a static member rejoins only after its previous instance left with -2; the
+            // new member id takes over its assignment, at epoch 0.
+            if (old->member_epoch != leave_group_static_member_epoch)
+                return refuse(error_code::unreleased_instance_id,
+                              "Static member " + member_id + " with instance id " + *r.instance_id +
+                                  " cannot join the group because the instance id is owned by " + old->member_id +
+                                  " member.");
+            out.member = *old;
+            out.member.member_id = member_id;
+            out.member.member_epoch = 0;
+            out.member.previous_member_epoch = 0;
+            const std::string old_id = old->member_id;
+            topic_partitions old_target = g.target_of(old_id);
+            change.emit(consumer_tombstone(consumer_group_current_member_assignment_type, g.group_id, old_id));
+            change.emit(consumer_tombstone(consumer_group_target_assignment_member_type, g.group_id, old_id));
+            change.emit(consumer_tombstone(consumer_group_member_metadata_type, g.group_id, old_id));
+            change.emit(member_metadata_record(g.group_id, out.member));
+            change.emit(target_member_record(g.group_id, member_id, old_target));
+            change.emit(current_assignment_record(g.group_id, out.member));
+            log::info("group {}: static member {} rejoins as {} (was {})", g.group_id, *r.instance_id, member_id, old_id);
+        } else if (joining) {
+            if (const consumer_member* m = g.find(member_id)) out.member = *m;
+        } else {
+            if (!old) return refuse(error_code::unknown_member_id, "Instance id " + *r.instance_id + " is unknown.");
+            if (old->member_id != member_id)
+                return refuse(error_code::fenced_instance_id, "Static member " + member_id + " with instance id " +
+                                                                  *r.instance_id + " is fenced by existing member " +
+                                                                  old->member_id + ".");
+            if (auto e = epoch_error(*old, r.member_epoch, owned)) return refuse(error_code::fenced_member_epoch, *e);
+            out.member = *old;
+        }
+    }
+    return out;
+}
+
+// The member with what the heartbeat sets (null and -1 fields keep the previous values).
+consumer_member updated_member(const consumer_member& member, const msg::consumer_group_heartbeat_request& r,
+                               const client_info& client) {
+    consumer_member updated = member;
+    if (r.instance_id) updated.instance_id = r.instance_id;
+    if (r.rack_id) updated.rack_id = r.rack_id;
+    if (r.rebalance_timeout_ms != -1) updated.rebalance_timeout_ms = r.rebalance_timeout_ms;
+    if (r.server_assignor) updated.server_assignor = r.server_assignor;
+    if (r.subscribed_topic_names) {
+        updated.subscribed_topic_names = *r.subscribed_topic_names;
+        auto& names = updated.subscribed_topic_names;
+        std::sort(names.begin(), names.end());
+        names.erase(std::unique(names.begin(), names.end()), names.end());
+    }
+    updated.client_id = client.client_id;
+    updated.client_host = client.client_host;
+    return updated;
+}
+
+struct reconcile_outcome {
+    std::optional<int32_t> revocation_epoch; // now revoking at this epoch: its deadline starts
+    bool reconciled_now = false;             // moved out of revoking: its deadline ends
+};
+
+// One reconciliation step of the member towards its target (Kafka's maybeReconcile).
+reconcile_outcome reconcile_member(consumer_change& change, const std::string& member_id,
+                                   const std::optional<topic_partitions>& owned) {
+    const consumer_group& g = change.work;
+    const consumer_member& current = g.members.at(member_id);
+    reconcile_outcome out;
+    if (current.reconciled_to(g.assignment_epoch)) return out;
+    consumer_member next = reconcile(
+        current, g.assignment_epoch, g.target_of(member_id),
+        [&g](const uuid& t, int32_t p) { return g.current_partition_epoch(t, p); }, owned);
+    if (next == current) return out;
+    change.emit(current_assignment_record(g.group_id, next));
+    if (next.state == member_state::unrevoked_partitions) out.revocation_epoch = next.member_epoch;
+    else out.reconciled_now = true;
+    return out;
+}
+
 } // namespace
 
 consumer_group* group_coordinator::impl::find_consumer_group(const std::string& group_id) noexcept {
@@ -213,65 +321,12 @@ void group_coordinator::impl::consumer_group_heartbeat(int16_t version, msg::con
     // Get or create the member.
     const std::string member_id = r.member_id.empty() ? uuid::random().to_base64() : r.member_id;
     const auto owned = owned_partitions(r);
-    consumer_member member;
-    member.member_id = member_id;
-    if (!r.instance_id) {
-        const consumer_member* m = g.find(member_id);
-        if (!m && !joining)
-            return fail(error_code::unknown_member_id, "Member " + member_id + " is not a member of group " + r.group_id + ".");
-        if (m) {
-            if (auto e = epoch_error(*m, r.member_epoch, owned)) return fail(error_code::fenced_member_epoch, *e);
-            member = *m;
-        }
-    } else {
-        const consumer_member* old = g.static_member(*r.instance_id);
-        if (joining && old) {
-            // KIP-848: a static member rejoins only after its previous instance left with -2; the
-            // new member id takes over its assignment, at epoch 0.
-            if (old->member_epoch != leave_group_static_member_epoch)
-                return fail(error_code::unreleased_instance_id,
-                            "Static member " + member_id + " with instance id " + *r.instance_id +
-                                " cannot join the group because the instance id is owned by " + old->member_id + " member.");
-            member = *old;
-            member.member_id = member_id;
-            member.member_epoch = 0;
-            member.previous_member_epoch = 0;
-            const std::string old_id = old->member_id;
-            topic_partitions old_target = g.target_of(old_id);
-            change.emit(consumer_tombstone(consumer_group_current_member_assignment_type, g.group_id, old_id));
-            change.emit(consumer_tombstone(consumer_group_target_assignment_member_type, g.group_id, old_id));
-            change.emit(consumer_tombstone(consumer_group_member_metadata_type, g.group_id, old_id));
-            change.emit(member_metadata_record(g.group_id, member));
-            change.emit(target_member_record(g.group_id, member_id, old_target));
-            change.emit(current_assignment_record(g.group_id, member));
-            log::info("group {}: static member {} rejoins as {} (was {})", g.group_id, *r.instance_id, member_id, old_id);
-        } else if (joining) {
-            if (const consumer_member* m = g.find(member_id)) member = *m;
-        } else {
-            if (!old) return fail(error_code::unknown_member_id, "Instance id " + *r.instance_id + " is unknown.");
-            if (old->member_id != member_id)
-                return fail(error_code::fenced_instance_id, "Static member " + member_id + " with instance id " +
-                                                                *r.instance_id + " is fenced by existing member " +
-                                                                old->member_id + ".");
-            if (auto e = epoch_error(*old, r.member_epoch, owned)) return fail(error_code::fenced_member_epoch, *e);
-            member = *old;
-        }
-    }
+    heartbeat_member found = member_of_heartbeat(change, r, member_id, owned);
+    if (found.error != error_code::none) return fail(found.error, std::move(found.message));
+    const consumer_member& member = found.member;
 
     // 1. The member's metadata; the group epoch moves when subscriptions or topics changed.
-    consumer_member updated = member;
-    if (r.instance_id) updated.instance_id = r.instance_id;
-    if (r.rack_id) updated.rack_id = r.rack_id;
-    if (r.rebalance_timeout_ms != -1) updated.rebalance_timeout_ms = r.rebalance_timeout_ms;
-    if (r.server_assignor) updated.server_assignor = r.server_assignor;
-    if (r.subscribed_topic_names) {
-        updated.subscribed_topic_names = *r.subscribed_topic_names;
-        auto& names = updated.subscribed_topic_names;
-        std::sort(names.begin(), names.end());
-        names.erase(std::unique(names.begin(), names.end()), names.end());
-    }
-    updated.client_id = client.client_id;
-    updated.client_host = client.client_host;
+    consumer_member updated = updated_member(member, r, client);
     bool bump = g.group_epoch == 0;
     if (!g.members.contains(member_id) || !updated.same_metadata(member)) {
         change.emit(member_metadata_record(g.group_id, updated));
@@ -283,20 +338,10 @@ void group_coordinator::impl::consumer_group_heartbeat(int16_t version, msg::con
     if (g.group_epoch > g.assignment_epoch) update_target_assignment(change);
 
     // 3. One reconciliation step of this member.
-    const consumer_member& current = g.members.at(member_id);
     const topic_partitions before = member.assigned;
-    std::optional<int32_t> revocation_deadline_epoch;
-    bool reconciled_now = false;
-    if (!current.reconciled_to(g.assignment_epoch)) {
-        consumer_member next = reconcile(
-            current, g.assignment_epoch, g.target_of(member_id),
-            [&g](const uuid& t, int32_t p) { return g.current_partition_epoch(t, p); }, owned);
-        if (next != current) {
-            change.emit(current_assignment_record(g.group_id, next));
-            if (next.state == member_state::unrevoked_partitions) revocation_deadline_epoch = next.member_epoch;
-            else reconciled_now = true;
-        }
-    }
+    const reconcile_outcome step = reconcile_member(change, member_id, owned);
+    const std::optional<int32_t> revocation_deadline_epoch = step.revocation_epoch;
+    const bool reconciled_now = step.reconciled_now;
     const consumer_member& final_member = g.members.at(member_id);
     heartbeat_response out;
     out.member_id = member_id;
