@@ -498,5 +498,38 @@ TEST_F(consumer_group_test, an_empty_consumer_group_expires_with_its_offsets) {
     EXPECT_TRUE(coordinator->committed_offsets("g").empty());
 }
 
+TEST_F(consumer_group_test, changes_to_one_group_wait_for_the_previous_write) {
+    log.complete_at_once = false;
+    auto j1 = join_consumer("g", "m1");
+    auto j2 = join_consumer("g", "m2");
+    ASSERT_EQ(log.pending.size(), 1u); // m2's heartbeat waits for m1's records
+    EXPECT_FALSE(j1.ready());
+    EXPECT_EQ(describe_consumer("g").error_code, error_code::group_id_not_found); // nothing before it is durable
+    log.complete();
+    ASSERT_TRUE(j1.ready());
+    EXPECT_EQ(j1->member_epoch, 1);
+    ASSERT_EQ(log.pending.size(), 1u);
+    log.complete();
+    ASSERT_TRUE(j2.ready());
+    EXPECT_EQ(j2->member_epoch, 2);
+    auto d = describe_consumer("g");
+    EXPECT_EQ(d.group_epoch, 2);
+    EXPECT_EQ(parts(member_of(d, "m1")->target_assignment), (std::vector<std::string>{"t-0", "t-1"}));
+    EXPECT_EQ(parts(member_of(d, "m2")->target_assignment), (std::vector<std::string>{"t-2", "t-3"}));
+
+    // A failed write changes nothing and answers Kafka's mapping of the append error.
+    auto j3 = join_consumer("g", "m3");
+    log.complete(error_code::not_enough_replicas);
+    ASSERT_TRUE(j3.ready());
+    EXPECT_EQ(j3->error_code, error_code::coordinator_not_available);
+    EXPECT_EQ(describe_consumer("g"), d);
+    // Unloading answers what waits with NOT_COORDINATOR.
+    auto j4 = join_consumer("g", "m4");
+    coordinator->unload(0);
+    log.complete();
+    ASSERT_TRUE(j4.ready());
+    EXPECT_EQ(j4->error_code, error_code::not_coordinator);
+}
+
 } // namespace
 } // namespace sluice::coordinator::testing
