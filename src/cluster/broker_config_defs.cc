@@ -10,6 +10,8 @@ namespace {
 using t = config_type;
 constexpr std::string_view int32_max = "2147483647";
 constexpr std::string_view int64_max = "9223372036854775807";
+// The server-side assignors of KIP-848 consumer groups (coordinator/assignors.h).
+constexpr std::array<std::string_view, 2> consumer_group_assignors{"uniform", "range"};
 
 // Sorted by name (checked below). Documentation is ours; Kafka's facts, Sluice's words.
 constexpr std::array broker_configs{
@@ -34,6 +36,16 @@ constexpr std::array broker_configs{
                       "leave it to the broker (-1)."},
     broker_config_def{"delete.topic.enable", t::boolean, "true", any_value(),
                       "Whether DeleteTopics is allowed."},
+    broker_config_def{"group.consumer.assignors", t::list, "uniform,range", each_one_of(consumer_group_assignors),
+                      "The server-side assignors a consumer group (KIP-848) may choose with ServerAssignor; "
+                      "the first is the default. Kafka takes class names or these short names."},
+    broker_config_def{"group.consumer.heartbeat.interval.ms", t::int32, "5000", at_least(1),
+                      "How often consumer group (KIP-848) members are told to heartbeat."},
+    broker_config_def{"group.consumer.max.size", t::int32, int32_max, at_least(1),
+                      "Members a consumer group (KIP-848) may have; more are refused with "
+                      "GROUP_MAX_SIZE_REACHED."},
+    broker_config_def{"group.consumer.session.timeout.ms", t::int32, "45000", at_least(1),
+                      "A consumer group (KIP-848) member that does not heartbeat for this long is removed."},
     broker_config_def{"group.initial.rebalance.delay.ms", t::int32, "3000", at_least(0),
                       "How long the first rebalance of a new (or empty) classic group waits for more members "
                       "to join, extended by each join up to the rebalance timeout."},

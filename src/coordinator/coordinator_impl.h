@@ -10,6 +10,7 @@
 // SyncGroup record is written. Parked JoinGroup/SyncGroup answers may be given synchronously
 // inside any call; callers must not re-enter the coordinator from a `done` callback.
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -17,6 +18,7 @@
 #include <vector>
 
 #include "coordinator/classic_group.h"
+#include "coordinator/consumer_group.h"
 #include "coordinator/group_coordinator.h"
 #include "coordinator/offset_store.h"
 
@@ -84,6 +86,8 @@ struct group_coordinator::impl {
 
     // ---- join (join_group.cc) ---------------------------------------------------------------
     void join_group(int16_t version, msg::join_group_request&& request, client_info&& client, parked_join join);
+    void join_consumer_group(int16_t version, msg::join_group_request&& request, client_info&& client,
+                             parked_join join);
     bool accept_joining_member(const classic_group& g, const std::string& member_id) const;
     void join_new_member(classic_group& g, int16_t version, msg::join_group_request&& request, client_info&& client,
                          parked_join join);
@@ -155,6 +159,49 @@ struct group_coordinator::impl {
     bool expire_group_offsets(const classic_group& g, int64_t now_ms, std::vector<offsets_record>& records,
                               std::vector<std::pair<std::string, int32_t>>& expired) const;
 
+    // ---- KIP-848 consumer groups (consumer_heartbeat.cc, consumer_membership.cc) ------------
+    std::map<std::string, std::unique_ptr<consumer_group>> consumer_groups; // never a key of `groups` too
+    topics_snapshot topics = std::make_shared<const topics_snapshot::element_type>(); // the latest given
+    // Operations on one consumer group run one at a time: each computes its records from the
+    // group as the previous one left it, and gets `release` to call once it is answered.
+    using consumer_op = std::function<void(std::function<void()> release)>;
+    struct op_queue {
+        bool running = false;
+        std::deque<consumer_op> ops;
+    };
+    std::map<std::string, op_queue> consumer_queues;
+    consumer_group* find_consumer_group(const std::string& group_id) noexcept;
+    void enqueue_consumer_op(const std::string& group_id, consumer_op op);
+    void run_next_consumer_op(const std::string& group_id);
+    static std::string consumer_session_key(const std::string& group_id, const std::string& member_id);
+    static std::string consumer_rebalance_key(const std::string& group_id, const std::string& member_id);
+
+    using heartbeat_done = callback<msg::consumer_group_heartbeat_response>;
+    void consumer_group_heartbeat(int16_t version, msg::consumer_group_heartbeat_request&& request,
+                                  client_info&& client, heartbeat_done done, std::function<void()> release);
+    void consumer_group_leave(const msg::consumer_group_heartbeat_request& request, heartbeat_done done,
+                              std::function<void()> release);
+    // Appends a change and, once durable, makes its group current (erasing a classic group it
+    // replaced) and calls then(none); then(error) and nothing changed when the append fails.
+    void commit_consumer_change(consumer_change&& change, bool replaces_classic, std::function<void(error_code)> then);
+    // Kafka's consumerGroupFenceMember: the member's records are tombstoned, the group epoch bumped.
+    void fence_consumer_member(consumer_change& change, const std::string& member_id);
+    void subscription_changes(consumer_change& change, bool bump);
+    void update_target_assignment(consumer_change& change);
+    void schedule_consumer_session(const std::string& group_id, const std::string& member_id);
+    void schedule_consumer_rebalance(const std::string& group_id, const std::string& member_id, int32_t epoch,
+                                     int32_t timeout_ms);
+    void expire_consumer_member(const std::string& group_id, const std::string& member_id,
+                                std::optional<int32_t> epoch, const char* why);
+    void cancel_consumer_timers(const std::string& group_id, const std::string& member_id);
+    void drop_consumer_group(const std::string& group_id);
+    msg::consumer_group_describe_response::described_group consumer_group_describe(const std::string& group_id) const;
+    error_code validate_consumer_offset_commit(int16_t version, const consumer_group& g,
+                                               const msg::offset_commit_request& request) const;
+    void delete_consumer_group(consumer_group& g, callback<msg::delete_groups_response::deletable_group_result> done);
+    void expire_consumer_offsets(const consumer_group& g, int64_t now_ms, std::vector<offsets_record>& records,
+                                 std::vector<std::pair<std::string, int32_t>>& expired, bool& delete_group) const;
+
     // ---- describe, list, delete (group_admin.cc) --------------------------------------------
     msg::describe_groups_response::described_group describe_group(int16_t version, const std::string& group_id);
     void delete_group(const std::string& group_id, callback<msg::delete_groups_response::deletable_group_result> done);
@@ -163,6 +210,7 @@ struct group_coordinator::impl {
 
     // ---- loading (loading.cc) ---------------------------------------------------------------
     void replay(int32_t partition, byte_view key, std::optional<byte_view> value);
+    void replay_consumer_record(int32_t partition, const consumer_record& record);
     void complete_load(int32_t partition);
     void unload(int32_t partition);
 };

@@ -1,4 +1,7 @@
-// DescribeGroups, ListGroups and DeleteGroups for classic groups (Kafka 4.0).
+// DescribeGroups, ListGroups and DeleteGroups (Kafka 4.0); consumer groups' deletion is in
+// consumer_membership.cc.
+#include <algorithm>
+
 #include "base/log.h"
 #include "coordinator/coordinator_impl.h"
 #include "coordinator/offsets_records.h"
@@ -32,9 +35,11 @@ msg::describe_groups_response::described_group group_coordinator::impl::describe
     if (!g || g->in_state(group_state::dead)) {
         out.group_state = std::string(state_name(group_state::dead));
         // KIP-1043 (v6): an unknown group is an error; before, a Dead group without one.
+        // A consumer group is not a classic group: DescribeGroups does not describe it (Kafka 4.0).
         if (version >= 6) {
             out.error_code = error_code::group_id_not_found;
-            out.error_message = "Group " + group_id + " not found.";
+            out.error_message = consumer_groups.contains(group_id) ? "Group " + group_id + " is not a classic group."
+                                                                   : "Group " + group_id + " not found.";
         }
         return out;
     }
@@ -76,6 +81,23 @@ group_coordinator::impl::list_groups(const std::vector<std::string>& states, con
         l.group_state = std::string(state);
         l.group_type = "classic";
     }
+    for (const auto& [group_id, g] : consumer_groups) {
+        if (partition_error(group_id) != error_code::none) continue;
+        std::string_view state = state_name(g->state());
+        auto state_ok = states.empty() || std::any_of(states.begin(), states.end(), [&](const std::string& s) {
+                            return equal_ignoring_case(s, state);
+                        });
+        auto type_ok = types.empty() || std::any_of(types.begin(), types.end(), [](const std::string& t) {
+                           return equal_ignoring_case(t, "consumer");
+                       });
+        if (!state_ok || !type_ok) continue;
+        auto& l = out.emplace_back();
+        l.group_id = group_id;
+        l.protocol_type = "consumer";
+        l.group_state = std::string(state);
+        l.group_type = "consumer";
+    }
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.group_id < b.group_id; });
     return out;
 }
 
@@ -89,6 +111,20 @@ void group_coordinator::impl::delete_group(const std::string& group_id,
     };
     if (group_id.empty()) return fail(error_code::invalid_group_id);
     if (error_code e = partition_error(group_id); e != error_code::none) return fail(e);
+    if (find_consumer_group(group_id)) {
+        // After the group's operations in flight, like every change of a consumer group.
+        return enqueue_consumer_op(group_id, [this, group_id, done = std::move(done)](std::function<void()> release) {
+            auto answer = [done, release](msg::delete_groups_response::deletable_group_result r) {
+                done(std::move(r));
+                release();
+            };
+            consumer_group* cg = partition_error(group_id) == error_code::none ? find_consumer_group(group_id) : nullptr;
+            if (cg) return delete_consumer_group(*cg, answer);
+            // Gone meanwhile (or converted): answer as for any group.
+            release();
+            delete_group(group_id, done);
+        });
+    }
     classic_group* g = find_group(group_id);
     if (!g || g->in_state(group_state::dead)) return fail(error_code::group_id_not_found);
     if (!g->in_state(group_state::empty)) return fail(error_code::non_empty_group);

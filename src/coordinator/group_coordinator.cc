@@ -202,6 +202,25 @@ void group_coordinator::leave_group(int16_t version, const msg::leave_group_requ
     done(_impl->leave_group(version, request));
 }
 
+void group_coordinator::consumer_group_heartbeat(int16_t version, msg::consumer_group_heartbeat_request request,
+                                                 client_info client, topics_snapshot topics,
+                                                 callback<msg::consumer_group_heartbeat_response> done) {
+    if (topics) _impl->topics = std::move(topics);
+    std::string group_id = request.group_id;
+    _impl->enqueue_consumer_op(group_id, [impl = _impl.get(), version, request = std::move(request),
+                                          client = std::move(client), done = std::move(done)](
+                                             std::function<void()> release) mutable {
+        impl->consumer_group_heartbeat(version, std::move(request), std::move(client), std::move(done),
+                                       std::move(release));
+    });
+}
+
+void group_coordinator::consumer_group_describe(int16_t version, const std::string& group_id, topics_snapshot topics,
+                                                callback<msg::consumer_group_describe_response::described_group> done) {
+    if (topics) _impl->topics = std::move(topics);
+    done(_impl->consumer_group_describe(group_id));
+}
+
 void group_coordinator::offset_commit(int16_t version, msg::offset_commit_request request,
                                       callback<msg::offset_commit_response> done) {
     _impl->offset_commit(version, std::move(request), std::move(done));

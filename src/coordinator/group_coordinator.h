@@ -1,5 +1,5 @@
 #pragma once
-// group_coordinator: Kafka's classic consumer-group protocol and committed offsets for the
+// group_coordinator: Kafka's consumer groups (classic protocol and KIP-848) and committed offsets for the
 // __consumer_offsets partitions one shard owns (DESIGN.md §7). One instance per shard; every
 // call and every callback happens on that shard's thread. It does no I/O itself: records go to
 // an `offsets_log` (the server appends them to __consumer_offsets-<p> and answers once they are
@@ -9,6 +9,7 @@
 // Kafka 4.0) and fills the response messages.
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "base/bytes.h"
+#include "base/uuid.h"
 #include "protocol/error_code.h"
 #include "protocol/generated/api_008_offset_commit.h"
 #include "protocol/generated/api_009_offset_fetch.h"
@@ -27,6 +29,8 @@
 #include "protocol/generated/api_016_list_groups.h"
 #include "protocol/generated/api_042_delete_groups.h"
 #include "protocol/generated/api_047_offset_delete.h"
+#include "protocol/generated/api_068_consumer_group_heartbeat.h"
+#include "protocol/generated/api_069_consumer_group_describe.h"
 
 namespace sluice::coordinator {
 
@@ -40,7 +44,24 @@ struct group_config {
     int64_t offsets_retention_ms = 7LL * 24 * 3'600'000; // offsets.retention.minutes
     int64_t offsets_retention_check_interval_ms = 600'000; // offsets.retention.check.interval.ms
     int32_t offset_metadata_max_bytes = 4'096;          // offset.metadata.max.bytes
+    // KIP-848 consumer groups.
+    int32_t consumer_heartbeat_interval_ms = 5'000;     // group.consumer.heartbeat.interval.ms
+    int32_t consumer_session_timeout_ms = 45'000;       // group.consumer.session.timeout.ms
+    int32_t consumer_max_size = 2'147'483'647;          // group.consumer.max.size
+    // group.consumer.assignors: the names of the server-side assignors offered, the first being
+    // the default ("uniform", "range"; see assignors.h).
+    std::vector<std::string> consumer_assignors = {"uniform", "range"};
 };
+
+// What a consumer group needs of the cluster's metadata: each topic's id and partition count by
+// name. The server passes the image's current view with each ConsumerGroupHeartbeat and
+// ConsumerGroupDescribe; the coordinator keeps the latest for its timers (a member fenced on
+// expiry changes the group's subscribed topics). Immutable once made; shared across threads.
+struct topic_metadata {
+    uuid id;
+    int32_t partition_count = 0;
+};
+using topics_snapshot = std::shared_ptr<const std::map<std::string, topic_metadata, std::less<>>>;
 
 // The __consumer_offsets partition of a group: Kafka's abs(groupId.hashCode()) % partitions
 // (Java String.hashCode over UTF-16 code units), so tools that compute it agree.
@@ -123,6 +144,17 @@ public:
                    callback<protocol::msg::heartbeat_response> done);
     void leave_group(int16_t version, const protocol::msg::leave_group_request& request,
                      callback<protocol::msg::leave_group_response> done);
+
+    // ---- KIP-848 consumer groups ---------------------------------------------------------------
+    // ConsumerGroupHeartbeat v0: joins (member epoch 0), heartbeats, acknowledges revocations
+    // and leaves (-1; -2 for a static member's temporary leave). Operations on one consumer
+    // group run one at a time, each after the previous one's records are durable.
+    void consumer_group_heartbeat(int16_t version, protocol::msg::consumer_group_heartbeat_request request,
+                                  client_info client, topics_snapshot topics,
+                                  callback<protocol::msg::consumer_group_heartbeat_response> done);
+    // One group of a ConsumerGroupDescribe (topic names from `topics`).
+    void consumer_group_describe(int16_t version, const std::string& group_id, topics_snapshot topics,
+                                 callback<protocol::msg::consumer_group_describe_response::described_group> done);
 
     // ---- Offsets ------------------------------------------------------------------------------
     // Topics/partitions that do not exist were already answered by the server

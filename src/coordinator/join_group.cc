@@ -74,6 +74,43 @@ msg::join_group_response group_coordinator::impl::current_join_state(const class
     return r;
 }
 
+// JoinGroup to a KIP-848 consumer group (Kafka 4.0 classicGroupJoin): an Empty one becomes a
+// classic group (its records tombstoned first); one with members would take the member as a
+// classic member of the consumer group, which Sluice does not do: INCONSISTENT_GROUP_PROTOCOL.
+void group_coordinator::impl::join_consumer_group(int16_t version, msg::join_group_request&& request,
+                                                  client_info&& client, parked_join join) {
+    std::string group_id = request.group_id;
+    enqueue_consumer_op(group_id, [this, version, request = std::move(request), client = std::move(client),
+                                   join = std::move(join)](std::function<void()> release) mutable {
+        consumer_group* g = find_consumer_group(request.group_id);
+        if (!g || partition_error(request.group_id) != error_code::none) {
+            release();
+            return join_group(version, std::move(request), std::move(client), std::move(join));
+        }
+        if (!g->members.empty()) {
+            answer_join(join, join_error(request.member_id, error_code::inconsistent_group_protocol));
+            return release();
+        }
+        std::vector<offsets_record> records;
+        for (int16_t type : {consumer_group_target_assignment_metadata_type, consumer_group_partition_metadata_type,
+                             consumer_group_metadata_type})
+            records.push_back(encode(consumer_tombstone(type, g->group_id)));
+        int32_t partition = g->partition;
+        write(partition, std::move(records),
+              [this, version, request = std::move(request), client = std::move(client), join = std::move(join),
+               release = std::move(release)](error_code e) mutable {
+                  if (e != error_code::none) {
+                      answer_join(join, join_error(request.member_id, append_error_to_response(e)));
+                      return release();
+                  }
+                  log::info("group {}: empty consumer group converted to a classic group", request.group_id);
+                  drop_consumer_group(request.group_id);
+                  release();
+                  join_group(version, std::move(request), std::move(client), std::move(join));
+              });
+    });
+}
+
 void group_coordinator::impl::join_group(int16_t version, msg::join_group_request&& request, client_info&& client,
                                          parked_join join) {
     if (request.group_id.empty()) return answer_join(join, join_error(request.member_id, error_code::invalid_group_id));
@@ -83,6 +120,8 @@ void group_coordinator::impl::join_group(int16_t version, msg::join_group_reques
     if (error_code e = partition_error(request.group_id); e != error_code::none)
         return answer_join(join, join_error(request.member_id, e));
     if (version == 0) request.rebalance_timeout_ms = request.session_timeout_ms; // v0 has none
+    if (find_consumer_group(request.group_id))
+        return join_consumer_group(version, std::move(request), std::move(client), std::move(join));
 
     const bool unknown_member = request.member_id.empty();
     classic_group* g = find_group(request.group_id);

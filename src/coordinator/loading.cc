@@ -50,17 +50,40 @@ void group_coordinator::impl::replay(int32_t partition, byte_view key, std::opti
             return;
         }
         // Offsets of a group without metadata: a "simple" group (Empty, no protocol type).
-        if (!find_group(o->group)) create_group(o->group);
+        if (!find_group(o->group) && !find_consumer_group(o->group)) create_group(o->group);
         offsets.put(o->group, o->topic, o->partition, std::move(*o->value));
     } else if (auto* gr = std::get_if<decoded_group>(&record)) {
         if (!gr->value) {
             groups.erase(gr->group);
             return;
         }
+        consumer_groups.erase(gr->group); // a group is of one type: the latest record's
         groups[gr->group] = group_from_record(gr->group, partition, timers.now_ms(), *gr->value);
+    } else if (auto* cr = std::get_if<consumer_record>(&record)) {
+        replay_consumer_record(partition, *cr);
     } else {
         ++skipped;
     }
+}
+
+void group_coordinator::impl::replay_consumer_record(int32_t partition, const consumer_record& r) {
+    consumer_group* g = find_consumer_group(r.group_id);
+    if (!r.value) {
+        if (!g) return;
+        if (r.type == consumer_group_metadata_type) {
+            consumer_groups.erase(r.group_id);
+            return;
+        }
+        g->apply(r);
+        return;
+    }
+    if (!g) {
+        groups.erase(r.group_id); // a group is of one type: the latest record's
+        auto created = std::make_unique<consumer_group>(r.group_id, partition);
+        g = created.get();
+        consumer_groups[r.group_id] = std::move(created);
+    }
+    g->apply(r);
 }
 
 void group_coordinator::impl::complete_load(int32_t partition) {
@@ -76,6 +99,16 @@ void group_coordinator::impl::complete_load(int32_t partition) {
         if (g->size() > static_cast<size_t>(config.max_size))
             prepare_rebalance(*g, "loaded group is over group.max.size");
     }
+    for (const auto& [group_id, g] : consumer_groups) {
+        if (g->partition != partition) continue;
+        ++loaded_groups;
+        // Kafka 4.0 onLoaded: every member gets a session; those revoking, their deadline again.
+        for (const auto& [member_id, m] : g->members) {
+            schedule_consumer_session(group_id, member_id);
+            if (m.state == member_state::unrevoked_partitions)
+                schedule_consumer_rebalance(group_id, member_id, m.member_epoch, m.rebalance_timeout_ms);
+        }
+    }
     log::info("__consumer_offsets-{}: loaded {} groups", partition, loaded_groups);
     schedule_retention();
 }
@@ -86,6 +119,10 @@ void group_coordinator::impl::unload(int32_t partition) {
     for (const auto& [group_id, g] : groups)
         if (g->partition() == partition) ids.push_back(group_id);
     for (const auto& id : ids) drop_group(id);
+    std::vector<std::string> consumer_ids;
+    for (const auto& [group_id, g] : consumer_groups)
+        if (g->partition == partition) consumer_ids.push_back(group_id);
+    for (const auto& id : consumer_ids) drop_consumer_group(id);
     std::vector<std::string> with_offsets;
     for (const auto& [group_id, topics] : offsets.all())
         if (partition_of(group_id) == partition) with_offsets.push_back(group_id);

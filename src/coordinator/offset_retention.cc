@@ -66,6 +66,7 @@ void group_coordinator::impl::expire_offsets() {
         std::vector<std::pair<std::string, int32_t>> expired;
         std::map<std::pair<std::string, int32_t>, offset_and_metadata> values;
         bool delete_group = false;
+        bool consumer = false; // a KIP-848 consumer group
     };
     std::map<int32_t, std::vector<offsets_record>> records;
     std::map<int32_t, std::vector<group_cleanup>> cleanups;
@@ -81,6 +82,14 @@ void group_coordinator::impl::expire_offsets() {
         }
         if (!c.expired.empty() || c.delete_group) cleanups[g->partition()].push_back(std::move(c));
     }
+    for (const auto& [group_id, g] : consumer_groups) {
+        if (partition_error(group_id) != error_code::none) continue;
+        if (consumer_queues.contains(group_id)) continue; // changing: the next check sees it
+        group_cleanup c{group_id, {}, {}, false, true};
+        expire_consumer_offsets(*g, now, records[g->partition], c.expired, c.delete_group);
+        for (const auto& [topic, p] : c.expired) c.values[{topic, p}] = *offsets.find(group_id, topic, p);
+        if (!c.expired.empty() || c.delete_group) cleanups[g->partition].push_back(std::move(c));
+    }
     for (auto& [partition, batch] : records) {
         if (batch.empty()) continue;
         log::info("partition {}: expiring {} offset/group records", partition, batch.size());
@@ -94,6 +103,12 @@ void group_coordinator::impl::expire_offsets() {
                 for (const auto& [key, value] : c.values) {
                     const offset_and_metadata* now = offsets.find(c.group_id, key.first, key.second);
                     if (now && *now == value) offsets.erase(c.group_id, key.first, key.second);
+                }
+                if (c.consumer) {
+                    consumer_group* cg = find_consumer_group(c.group_id);
+                    if (c.delete_group && cg && cg->members.empty() && !offsets.group(c.group_id))
+                        drop_consumer_group(c.group_id);
+                    continue;
                 }
                 classic_group* g = find_group(c.group_id);
                 if (c.delete_group && g && g->in_state(group_state::empty) && g->empty_of_members() &&

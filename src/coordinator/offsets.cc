@@ -24,6 +24,8 @@ void set_all(msg::offset_commit_response& response, error_code e) {
 
 error_code group_coordinator::impl::validate_offset_commit(int16_t version, const msg::offset_commit_request& request) {
     const int32_t generation = request.generation_id_or_member_epoch;
+    if (const consumer_group* cg = find_consumer_group(request.group_id))
+        return validate_consumer_offset_commit(version, *cg, request);
     classic_group* g = find_group(request.group_id);
     if (!g) {
         // A consumer without group management (or the admin client): a "simple" group, Empty
@@ -64,7 +66,7 @@ void group_coordinator::impl::offset_commit(int16_t version, msg::offset_commit_
     };
     if (request.group_id.empty()) return fail(error_code::invalid_group_id);
     if (error_code e = partition_error(request.group_id); e != error_code::none) return fail(e);
-    const bool existed = find_group(request.group_id) != nullptr;
+    const bool existed = find_group(request.group_id) != nullptr || find_consumer_group(request.group_id) != nullptr;
     if (error_code e = validate_offset_commit(version, request); e != error_code::none) return fail(e);
 
     const int64_t now = timers.now_ms();
@@ -99,7 +101,7 @@ void group_coordinator::impl::offset_commit(int16_t version, msg::offset_commit_
                   set_all(response, append_error_to_response(e));
                   return done(std::move(response));
               }
-              if (!find_group(group_id)) create_group(group_id);
+              if (!find_group(group_id) && !find_consumer_group(group_id)) create_group(group_id);
               for (auto& c : commits) offsets.put(group_id, c.topic, c.partition, std::move(c.value));
               done(std::move(response));
           });
@@ -115,9 +117,24 @@ group_coordinator::impl::offset_fetch(const msg::offset_fetch_request::offset_fe
         out.error_code = e;
         return out;
     }
+    // KIP-848 (v9): a consumer group's members fetch with their member id and epoch; without
+    // both (admin clients), anyone may (Kafka 4.0 ConsumerGroup.validateOffsetFetch).
+    if (auto cg = consumer_groups.find(request.group_id); cg != consumer_groups.end()) {
+        if (request.member_id || request.member_epoch >= 0) {
+            const consumer_member* m = request.member_id ? cg->second->find(*request.member_id) : nullptr;
+            error_code e = !m ? error_code::unknown_member_id
+                              : m->member_epoch != request.member_epoch ? error_code::stale_member_epoch
+                                                                        : error_code::none;
+            if (e != error_code::none) {
+                out.error_code = e;
+                return out;
+            }
+        }
+    }
     auto it = groups.find(request.group_id);
     // A group that does not exist has no offsets: -1 for what was asked, no error.
-    const bool known = it != groups.end() && !it->second->in_state(group_state::dead);
+    const bool known = (it != groups.end() && !it->second->in_state(group_state::dead)) ||
+                       consumer_groups.contains(request.group_id);
     const offset_store::topics* committed = known ? offsets.group(request.group_id) : nullptr;
     auto entry = [&](const std::string& topic, int32_t partition, const offset_and_metadata* o) {
         msg::offset_fetch_response::offset_fetch_response_partitions p;
@@ -165,16 +182,19 @@ void group_coordinator::impl::offset_delete(const msg::offset_delete_request& re
     if (request.group_id.empty()) return fail(error_code::invalid_group_id);
     if (error_code e = partition_error(request.group_id); e != error_code::none) return fail(e);
     classic_group* g = find_group(request.group_id);
-    if (!g || g->in_state(group_state::dead)) return fail(error_code::group_id_not_found);
-    // A group with members may delete offsets only of topics its consumers do not subscribe to.
-    if (!g->in_state(group_state::empty) && !g->uses_consumer_protocol()) return fail(error_code::non_empty_group);
+    const consumer_group* cg = find_consumer_group(request.group_id);
+    if (!cg && (!g || g->in_state(group_state::dead))) return fail(error_code::group_id_not_found);
+    // A group with members may delete offsets only of topics its consumers do not subscribe to
+    // (a consumer group always may, Kafka 4.0 ConsumerGroup.validateOffsetDelete).
+    if (!cg && !g->in_state(group_state::empty) && !g->uses_consumer_protocol()) return fail(error_code::non_empty_group);
+    const int32_t partition = cg ? cg->partition : g->partition();
 
     std::vector<offsets_record> records;
     std::vector<std::pair<std::string, int32_t>> deleted;
     for (const auto& t : request.topics) {
         auto& rt = response.topics.emplace_back();
         rt.name = t.name;
-        const bool subscribed = g->subscribed_to(t.name);
+        const bool subscribed = cg ? cg->subscribed_to(t.name) : g->subscribed_to(t.name);
         for (const auto& p : t.partitions) {
             auto& rp = rt.partitions.emplace_back();
             rp.partition_index = p.partition_index;
@@ -187,7 +207,7 @@ void group_coordinator::impl::offset_delete(const msg::offset_delete_request& re
     }
     if (records.empty()) return done(std::move(response));
     std::string group_id = request.group_id;
-    write(g->partition(), std::move(records),
+    write(partition, std::move(records),
           [this, group_id, deleted = std::move(deleted), response = std::move(response),
            done = std::move(done)](error_code e) mutable {
               if (e != error_code::none) {

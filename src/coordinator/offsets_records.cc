@@ -102,7 +102,9 @@ decoded_record decode_record(byte_view key, std::optional<byte_view> value) {
     case legacy_offset_commit_type:
     case offset_commit_type: return decode_offset(rest, value);
     case group_metadata_type: return decode_group(rest, value);
-    default: return {};
+    default:
+        if (auto r = decode_consumer_record(type, rest, value)) return std::move(*r);
+        return {};
     }
 }
 

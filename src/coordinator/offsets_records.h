@@ -7,6 +7,7 @@
 #include <variant>
 
 #include "base/bytes.h"
+#include "coordinator/consumer_group_records.h"
 #include "coordinator/group_coordinator.h"
 #include "protocol/generated/records_consumer_offsets.h"
 
@@ -49,8 +50,8 @@ struct decoded_group {
     std::optional<protocol::msg::group_metadata_value> value;
     int16_t value_version = 0;
 };
-using decoded_record = std::variant<std::monostate, decoded_offset, decoded_group>;
-// monostate: an unknown type or bytes that do not decode.
+using decoded_record = std::variant<std::monostate, decoded_offset, decoded_group, consumer_record>;
+// monostate: an unknown type (e.g. 16, regular expressions) or bytes that do not decode.
 decoded_record decode_record(byte_view key, std::optional<byte_view> value);
 
 } // namespace sluice::coordinator

@@ -33,6 +33,23 @@ coordinator::group_config group_config_from(const storage::properties& p) {
     c.offsets_retention_check_interval_ms =
         storage::property_int(p, "offsets.retention.check.interval.ms", c.offsets_retention_check_interval_ms);
     c.offset_metadata_max_bytes = i32("offset.metadata.max.bytes", c.offset_metadata_max_bytes);
+    c.consumer_heartbeat_interval_ms = i32("group.consumer.heartbeat.interval.ms", c.consumer_heartbeat_interval_ms);
+    c.consumer_session_timeout_ms = i32("group.consumer.session.timeout.ms", c.consumer_session_timeout_ms);
+    c.consumer_max_size = i32("group.consumer.max.size", c.consumer_max_size);
+    if (auto it = p.find("group.consumer.assignors"); it != p.end()) {
+        // A comma-separated list, spaces around names ignored (Kafka's LIST type).
+        std::vector<std::string> names;
+        std::string_view rest = it->second;
+        while (!rest.empty()) {
+            size_t comma = rest.find(',');
+            std::string_view item = rest.substr(0, comma);
+            while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+            while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+            if (!item.empty()) names.emplace_back(item);
+            rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+        }
+        if (!names.empty()) c.consumer_assignors = std::move(names);
+    }
     return c;
 }
 

@@ -67,8 +67,11 @@ TEST(offsets_records, legacy_type_0_and_tombstones_decode) {
 }
 
 TEST(offsets_records, unknown_types_and_garbage_do_not_decode) {
+    // Type 16 (a consumer group's regular expression) is not read; 3-8 are (consumer_group_test).
+    byte_buffer type16{0x00, 0x10, 0x00, 0x01, 'g', 0x00, 0x01, 'r'};
+    EXPECT_TRUE(std::holds_alternative<std::monostate>(decode_record(type16, std::nullopt)));
     byte_buffer type3{0x00, 0x03, 0x00, 0x01, 'g'};
-    EXPECT_TRUE(std::holds_alternative<std::monostate>(decode_record(type3, std::nullopt)));
+    EXPECT_TRUE(std::holds_alternative<consumer_record>(decode_record(type3, std::nullopt)));
     byte_buffer short_key{0x00};
     EXPECT_TRUE(std::holds_alternative<std::monostate>(decode_record(short_key, std::nullopt)));
     byte_buffer key = offset_tombstone("g", "t", 0).key;

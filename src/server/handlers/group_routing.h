@@ -72,6 +72,16 @@ asio::awaitable<Result> on_coordinator_shard(const broker_context& ctx, net::sha
     co_return result;
 }
 
+// The topics of the current metadata image as KIP-848 consumer groups see them (name → id and
+// partition count), passed with each ConsumerGroupHeartbeat / ConsumerGroupDescribe.
+inline coordinator::topics_snapshot consumer_group_topics(const broker_context& ctx) {
+    cluster::image_ptr image = ctx.metadata->current();
+    auto topics = std::make_shared<std::remove_const_t<coordinator::topics_snapshot::element_type>>();
+    for (const auto& [name, t] : image->topics())
+        topics->emplace(name, coordinator::topic_metadata{t->id, static_cast<int32_t>(t->partitions.size())});
+    return topics;
+}
+
 // The host part of "ip:port" as Kafka shows a member's host ("/ip").
 inline std::string client_host(const net::connection_info& c) {
     std::string_view peer = c.peer;

@@ -87,10 +87,11 @@ TEST_F(dispatcher_test, api_versions_lists_the_served_apis_and_records_the_clien
     std::vector<std::tuple<int16_t, int16_t, int16_t>> keys;
     for (auto& k : resp.api_keys) keys.emplace_back(k.api_key, k.min_version, k.max_version);
     EXPECT_EQ(keys, (std::vector<std::tuple<int16_t, int16_t, int16_t>>{
-                        {0, 0, 12}, {1, 4, 17}, {2, 1, 10}, {3, 0, 12}, {8, 2, 9}, {9, 1, 9}, {10, 0, 6}, {11, 0, 9},
-                        {12, 0, 4}, {13, 0, 5}, {14, 0, 5}, {15, 0, 5}, {16, 0, 5}, {18, 0, 4}, {19, 2, 7}, {20, 1, 6},
-                        {21, 0, 2}, {23, 2, 4}, {32, 1, 4}, {33, 0, 2}, {35, 1, 4}, {37, 0, 3}, {42, 0, 2}, {44, 0, 1},
-                        {47, 0, 0}, {60, 0, 1}, {75, 0, 0}}));
+                        {0, 0, 12}, {1, 4, 17}, {2, 1, 10}, {3, 0, 12},  {8, 2, 9},   {9, 1, 9},   {10, 0, 6},
+                        {11, 0, 9}, {12, 0, 4}, {13, 0, 5}, {14, 0, 5}, {15, 0, 5},  {16, 0, 5},  {18, 0, 4},
+                        {19, 2, 7}, {20, 1, 6}, {21, 0, 2}, {23, 2, 4}, {32, 1, 4},  {33, 0, 2},  {35, 1, 4},
+                        {37, 0, 3}, {42, 0, 2}, {44, 0, 1}, {47, 0, 0}, {60, 0, 1},  {68, 0, 0},  {69, 0, 0},
+                        {75, 0, 0}}));
     EXPECT_EQ(connection.client_software_name, "librdkafka");
     EXPECT_EQ(connection.client_software_version, "2.0.2");
 }

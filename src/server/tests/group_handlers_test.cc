@@ -351,5 +351,137 @@ TEST_F(group_handlers, delete_groups_refuses_a_group_with_members_and_deletes_an
     EXPECT_TRUE(call<msg::list_groups_response>(list, 5).groups.empty());
 }
 
+namespace kip848 {
+
+// ConsumerGroupHeartbeat v0 for `member` of `group` over the wire.
+msg::consumer_group_heartbeat_request consumer_heartbeat(const std::string& group, const std::string& member,
+                                                         int32_t epoch) {
+    msg::consumer_group_heartbeat_request req;
+    req.group_id = group;
+    req.member_id = member;
+    req.member_epoch = epoch;
+    if (epoch == 0) {
+        req.rebalance_timeout_ms = 30'000;
+        req.subscribed_topic_names = std::vector<std::string>{"events"};
+        req.topic_partitions.emplace();
+    }
+    return req;
+}
+
+std::vector<int32_t> partitions_of(const msg::consumer_group_heartbeat_response& r) {
+    std::vector<int32_t> out;
+    if (r.assignment)
+        for (const auto& t : r.assignment->topic_partitions)
+            for (auto p : t.partitions) out.push_back(p.value());
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+} // namespace kip848
+
+TEST_F(group_handlers, consumer_group_members_converge_over_the_wire_and_survive_a_restart) {
+    create_topic("events", 4);
+    const uuid events = store.current()->find("events")->id;
+    msg::find_coordinator_request find;
+    find.key = "kip848";
+    ASSERT_EQ(call<msg::find_coordinator_response>(find, 3).error_code, error_code::none);
+
+    // a joins: epoch 1, all four partitions; the broker makes up its member id.
+    auto a = call<msg::consumer_group_heartbeat_response>(kip848::consumer_heartbeat("kip848", "", 0), 0);
+    ASSERT_EQ(a.error_code, error_code::none);
+    ASSERT_TRUE(a.member_id);
+    const std::string a_id = *a.member_id;
+    EXPECT_EQ(a.member_epoch, 1);
+    EXPECT_EQ(a.heartbeat_interval_ms, 5'000);
+    EXPECT_EQ(kip848::partitions_of(a), (std::vector<int32_t>{0, 1, 2, 3}));
+    ASSERT_EQ(a.assignment->topic_partitions.at(0).topic_id, events);
+
+    // b joins (through the other shard): epoch 2, nothing until a revokes.
+    auto b = call<msg::consumer_group_heartbeat_response>(kip848::consumer_heartbeat("kip848", "", 0), 0, 1);
+    ASSERT_EQ(b.error_code, error_code::none);
+    const std::string b_id = *b.member_id;
+    EXPECT_EQ(b.member_epoch, 2);
+    EXPECT_EQ(kip848::partitions_of(b), std::vector<int32_t>{});
+
+    auto owning = [&](const std::string& member, int32_t epoch, std::vector<int32_t> owned) {
+        auto req = kip848::consumer_heartbeat("kip848", member, epoch);
+        auto& tp = req.topic_partitions.emplace().emplace_back();
+        tp.topic_id = events;
+        for (int32_t p : owned) tp.partitions.push_back(model::partition_id{p});
+        return call<msg::consumer_group_heartbeat_response>(req, 0);
+    };
+    auto a2 = owning(a_id, 1, {0, 1, 2, 3});
+    EXPECT_EQ(a2.member_epoch, 1);
+    EXPECT_EQ(kip848::partitions_of(a2), (std::vector<int32_t>{0, 1}));
+    auto a3 = owning(a_id, 1, {0, 1});
+    EXPECT_EQ(a3.member_epoch, 2);
+    auto b2 = owning(b_id, 2, {});
+    EXPECT_EQ(b2.member_epoch, 2);
+    EXPECT_EQ(kip848::partitions_of(b2), (std::vector<int32_t>{2, 3}));
+
+    auto describe = [&] {
+        msg::consumer_group_describe_request req;
+        req.group_ids = {"kip848", "billing-none"};
+        req.include_authorized_operations = true;
+        return call<msg::consumer_group_describe_response>(req, 0, 1);
+    };
+    auto check_described = [&](const msg::consumer_group_describe_response& d) {
+        ASSERT_EQ(d.groups.size(), 2u);
+        const auto& g = d.groups[0];
+        EXPECT_EQ(g.error_code, error_code::none);
+        EXPECT_EQ(g.group_state, "Stable");
+        EXPECT_EQ(g.group_epoch, 2);
+        EXPECT_EQ(g.assignment_epoch, 2);
+        EXPECT_EQ(g.assignor_name, "uniform");
+        EXPECT_EQ(g.authorized_operations, (1 << 3) | (1 << 6) | (1 << 8));
+        ASSERT_EQ(g.members.size(), 2u);
+        for (const auto& m : g.members) {
+            EXPECT_EQ(m.client_id, "client-a");
+            EXPECT_EQ(m.client_host, "/127.0.0.1");
+            EXPECT_EQ(m.member_epoch, 2);
+            ASSERT_EQ(m.assignment.topic_partitions.size(), 1u);
+            EXPECT_EQ(m.assignment.topic_partitions[0].topic_name, "events");
+            std::vector<model::partition_id> expected;
+            for (int32_t p : m.member_id == a_id ? std::vector<int32_t>{0, 1} : std::vector<int32_t>{2, 3})
+                expected.push_back(model::partition_id{p});
+            EXPECT_EQ(m.assignment.topic_partitions[0].partitions, expected);
+            EXPECT_EQ(m.target_assignment, m.assignment);
+        }
+        EXPECT_EQ(d.groups[1].error_code, error_code::group_id_not_found);
+    };
+    check_described(describe());
+
+    msg::list_groups_request list;
+    list.types_filter = {"consumer"};
+    auto listed = call<msg::list_groups_response>(list, 5, 1);
+    ASSERT_EQ(listed.groups.size(), 1u);
+    EXPECT_EQ(listed.groups[0].group_id, "kip848");
+    EXPECT_EQ(listed.groups[0].group_type, "consumer");
+    EXPECT_EQ(listed.groups[0].protocol_type, "consumer");
+    EXPECT_EQ(listed.groups[0].group_state, "Stable");
+
+    // Offsets with the member epoch (OffsetCommit v9).
+    auto c = commit("kip848", a_id, 2, "events", {{0, 11}});
+    EXPECT_EQ(c.topics.at(0).partitions.at(0).error_code, error_code::none);
+    EXPECT_EQ(commit("kip848", a_id, 1, "events", {{0, 12}}).topics.at(0).partitions.at(0).error_code,
+              error_code::stale_member_epoch);
+
+    // A classic JoinGroup to it is refused.
+    msg::join_group_request join;
+    join.group_id = "kip848";
+    join.session_timeout_ms = 10'000;
+    join.rebalance_timeout_ms = 10'000;
+    join.protocol_type = "consumer";
+    join.protocols.emplace_back().name = "range";
+    EXPECT_EQ(call<msg::join_group_response>(join, 9).error_code, error_code::inconsistent_group_protocol);
+
+    // A restart replays the group.
+    stop_shards();
+    start_shards();
+    check_described(describe());
+    EXPECT_EQ(owning(b_id, 2, {2, 3}).error_code, error_code::none);
+    EXPECT_EQ((committed("kip848")), (std::map<std::pair<std::string, int32_t>, int64_t>{{{"events", 0}, 11}}));
+}
+
 } // namespace
 } // namespace sluice::server
