@@ -61,17 +61,6 @@ asio::awaitable<Result> call_coordinator(const broker_context& ctx, int32_t part
     co_return result;
 }
 
-// For synchronous coordinator calls: fn(coordinator) on the owner shard.
-template <typename Result, typename Fn>
-asio::awaitable<Result> on_coordinator_shard(const broker_context& ctx, net::shard_id s, Fn fn) {
-    Result result{};
-    co_await for_each_shard(*ctx.shards, std::vector<net::shard_id>{s}, [&](net::shard_id shard) -> asio::awaitable<void> {
-        result = fn(ctx.partitions[shard]->groups().coordinator());
-        co_return;
-    });
-    co_return result;
-}
-
 // The topics of the current metadata image as KIP-848 consumer groups see them (name → id and
 // partition count), passed with each ConsumerGroupHeartbeat / ConsumerGroupDescribe.
 inline coordinator::topics_snapshot consumer_group_topics(const broker_context& ctx) {

@@ -15,7 +15,9 @@
 #include "protocol/record_batch.h"
 #include "protocol/record_reader.h"
 #include "server/dispatcher.h"
+#include "server/group_lag.h"
 #include "server/group_shard.h"
+#include "protocol/record_batch_builder.h"
 #include "server/handler_table.h"
 #include "server/shard_partitions.h"
 #include "server/tests/request_frames.h"
@@ -481,6 +483,38 @@ TEST_F(group_handlers, consumer_group_members_converge_over_the_wire_and_survive
     check_described(describe());
     EXPECT_EQ(owning(b_id, 2, {2, 3}).error_code, error_code::none);
     EXPECT_EQ((committed("kip848")), (std::map<std::pair<std::string, int32_t>, int64_t>{{{"events", 0}, 11}}));
+}
+
+TEST_F(group_handlers, lag_is_the_high_watermark_minus_the_committed_offset) {
+    msg::find_coordinator_request find;
+    find.key = "lagging";
+    ASSERT_EQ(call<msg::find_coordinator_response>(find, 3).error_code, error_code::none);
+    // A standalone consumer's commits (no generation, no member).
+    auto c = commit("lagging", "", -1, "orders", {{0, 3}, {2, 0}});
+    for (const auto& p : c.topics.at(0).partitions) ASSERT_EQ(p.error_code, error_code::none);
+    for (auto [index, count] : std::vector<std::pair<int32_t, int>>{{0, 10}, {2, 4}}) {
+        const net::shard_id owner = ctx.owner_of("orders", index);
+        shards.run_on(owner, [&, owner, index, count] {
+            protocol::record_batch_builder b(protocol::batch_builder_options{});
+            const std::string value = "v";
+            for (int i = 0; i < count; ++i) {
+                protocol::record_input r;
+                r.value = byte_view(reinterpret_cast<const uint8_t*>(value.data()), value.size());
+                b.append(r);
+            }
+            byte_buffer batch = b.build().bytes;
+            partition* p = partitions[owner]->find("orders", index);
+            ASSERT_NE(p, nullptr);
+            ASSERT_TRUE(p->log->log->append(std::span<uint8_t>(batch.data(), batch.size()), model::leader_epoch{0}));
+        }).get();
+    }
+    auto lag = [&](std::string group) {
+        return shards.run_on(1, [&, group]() -> asio::awaitable<std::vector<partition_lag>> {
+            co_return co_await group_lag(ctx, group);
+        }).get();
+    };
+    EXPECT_EQ(lag("lagging"), (std::vector<partition_lag>{{"orders", 0, 3, 10, 7}, {"orders", 2, 0, 4, 4}}));
+    EXPECT_TRUE(lag("no-commits").empty());
 }
 
 } // namespace
