@@ -2,6 +2,7 @@
 
 #include "base/crc32c.h"
 #include "base/endian.h"
+#include "storage/checkpoint_file.h"
 #include "storage/producer_snapshot_format.h"
 #include "storage/segment.h"
 
@@ -65,16 +66,7 @@ std::optional<model::offset> parse_producer_snapshot_file_name(std::string_view 
 
 storage_errc write_producer_snapshot(file_system& fs, const std::string& dir, model::offset offset,
                                      std::span<const producer_snapshot_entry> entries) {
-    const byte_buffer bytes = encode_producer_snapshot(entries);
-    const std::string path = join_path(dir, producer_snapshot_file_name(offset));
-    const std::string temp = path + std::string(format::temp_suffix);
-    auto file = fs.open(temp, open_mode::create);
-    if (!file) return file.error();
-    if (storage_errc e = (*file)->truncate(0); e != storage_errc::none) return e;
-    if (storage_errc e = (*file)->write_at(0, bytes); e != storage_errc::none) return e;
-    if (storage_errc e = (*file)->fdatasync(); e != storage_errc::none) return e;
-    if (storage_errc e = fs.rename(temp, path); e != storage_errc::none) return e;
-    return fs.sync_dir(dir);
+    return replace_file(fs, dir, producer_snapshot_file_name(offset), encode_producer_snapshot(entries));
 }
 
 result<std::vector<producer_snapshot_entry>> read_producer_snapshot(file_system& fs, const std::string& dir,
