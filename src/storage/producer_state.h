@@ -124,6 +124,7 @@ public:
     static result<producer_state> load(file_system& fs, const std::string& dir, model::offset log_start_offset,
                                        model::offset log_end_offset, int64_t now_ms, int64_t expiration_ms);
 
+    // The same producers with the same kept batches (map end and snapshot bookkeeping aside).
     bool operator==(const producer_state& other) const { return _producers == other._producers; }
 
 private:
