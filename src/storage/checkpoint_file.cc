@@ -13,6 +13,18 @@ std::optional<int64_t> parse_int64(std::string_view text) noexcept {
     return value;
 }
 
+storage_errc replace_file(file_system& fs, const std::string& dir, std::string_view name, byte_view bytes) {
+    std::string path = join_path(dir, name);
+    std::string temp = path + std::string(segment_format::checkpoint_temp_suffix);
+    auto file = fs.open(temp, open_mode::create);
+    if (!file) return file.error();
+    if (storage_errc e = (*file)->truncate(0); e != storage_errc::none) return e;
+    if (storage_errc e = (*file)->write_at(0, bytes); e != storage_errc::none) return e;
+    if (storage_errc e = (*file)->fdatasync(); e != storage_errc::none) return e;
+    if (storage_errc e = fs.rename(temp, path); e != storage_errc::none) return e;
+    return fs.sync_dir(dir);
+}
+
 storage_errc write_checkpoint(file_system& fs, const std::string& dir, std::string_view name,
                               const std::vector<checkpoint_line>& lines) {
     std::string text = std::to_string(segment_format::checkpoint_version) + "\n" + std::to_string(lines.size()) + "\n";
@@ -20,15 +32,7 @@ storage_errc write_checkpoint(file_system& fs, const std::string& dir, std::stri
         for (size_t i = 0; i < line.size(); ++i) text += (i ? " " : "") + line[i];
         text += "\n";
     }
-    std::string path = join_path(dir, name);
-    std::string temp = path + std::string(segment_format::checkpoint_temp_suffix);
-    auto file = fs.open(temp, open_mode::create);
-    if (!file) return file.error();
-    if (storage_errc e = (*file)->truncate(0); e != storage_errc::none) return e;
-    if (storage_errc e = (*file)->write_at(0, as_bytes(text)); e != storage_errc::none) return e;
-    if (storage_errc e = (*file)->fdatasync(); e != storage_errc::none) return e;
-    if (storage_errc e = fs.rename(temp, path); e != storage_errc::none) return e;
-    return fs.sync_dir(dir);
+    return replace_file(fs, dir, name, as_bytes(text));
 }
 
 namespace {

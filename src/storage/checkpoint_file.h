@@ -15,6 +15,10 @@ namespace sluice::storage {
 
 using checkpoint_line = std::vector<std::string>;
 
+// Replaces dir/name with `bytes` atomically: written to <name>.tmp, synced, renamed over
+// <name>, the directory synced. A reader sees the old file or the new one.
+storage_errc replace_file(file_system& fs, const std::string& dir, std::string_view name, byte_view bytes);
+
 storage_errc write_checkpoint(file_system& fs, const std::string& dir, std::string_view name,
                               const std::vector<checkpoint_line>& lines);
 // The lines, each split into exactly `fields` fields; not_found when the file is absent,
