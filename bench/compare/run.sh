@@ -52,12 +52,12 @@ cleanup() {
 trap cleanup EXIT
 
 # Workloads: name, topic, partitions, record bytes, acks, record count.
-# Counts are sized for a few seconds each on 2 cores; the consume topic holds at most ~3 MiB per
+# Counts are sized for ~4-6 s per run on 2 cores (1-2 s runs swung the ratios by 50%); the consume topic holds at most ~3 MiB per
 # partition because the mock keeps only the last 5 MiB of each partition.
 workloads=(
-    "produce_1k_acks1_8p    bench-p1k-a1-8   8 1024  1 400000"
-    "produce_1k_acksall_8p  bench-p1k-all-8  8 1024 -1 200000"
-    "produce_100b_acks1_1p  bench-p100-a1-1  1  100  1 1000000"
+    "produce_1k_acks1_8p    bench-p1k-a1-8   8 1024  1 1200000"
+    "produce_1k_acksall_8p  bench-p1k-all-8  8 1024 -1 600000"
+    "produce_100b_acks1_1p  bench-p100-a1-1  1  100  1 3000000"
 )
 consume_topic=bench-consume-64
 consume_records=192000
