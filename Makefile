@@ -3,7 +3,7 @@
 JOBS ?= $(shell nproc)
 GEN := -G Ninja
 
-.PHONY: deps build build-all run test build-test build-fuzz bench fuzz clean
+.PHONY: deps build build-all run test build-test build-fuzz bench bench-compare fuzz clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -45,6 +45,11 @@ fuzz: build-fuzz
 
 bench: build-all
 	@for b in build/release/bench/*_bench; do echo "== $$b"; $$b --benchmark_min_time=0.2 || exit 1; done
+
+# Sluice beside librdkafka's mock broker and the machine's limits, one run (< 10 min): writes
+# bench/results/<date>.md (bench/README.md).
+bench-compare: build
+	@bash bench/compare/run.sh build/release
 
 clean:
 	rm -rf build

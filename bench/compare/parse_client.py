@@ -1,0 +1,53 @@
+#!/usr/bin/env python3
+"""One rdkafka_performance run -> one JSON line (bench/compare/run.sh).
+
+usage: parse_client.py <client log> <workload> <broker> <broker cpu ticks> <ticks per s> <peak rss KiB>
+                       <records expected>
+MB/s is 10^6 bytes per second, as rdkafka_performance prints it; CPU-seconds per GB divide by
+10^9 payload bytes delivered or consumed.
+"""
+import json
+import re
+import sys
+
+PRODUCED = re.compile(r"% (\d+) messages produced \((\d+) bytes\), (\d+) delivered .*? in (\d+)ms: "
+                      r"(\d+) msgs/s and ([\d.]+) MB/s")
+CONSUMED = re.compile(r"% (\d+) messages \((\d+) bytes\) consumed in (\d+)ms: (\d+) msgs/s \(([\d.]+) MB/s\)")
+
+
+def parse(text):
+    """(records, bytes, ms) of the last summary line, or None when the client printed none."""
+    produced = PRODUCED.findall(text)
+    if produced:
+        sent, sent_bytes, delivered, ms, _, _ = produced[-1]
+        # Bytes delivered: the producer counts bytes sent, so scale by the delivered share.
+        delivered_bytes = int(sent_bytes) * int(delivered) // max(1, int(sent))
+        return int(delivered), delivered_bytes, int(ms)
+    consumed = CONSUMED.findall(text)
+    if consumed:
+        records, byte_count, ms, _, _ = consumed[-1]
+        return int(records), int(byte_count), int(ms)
+    return None
+
+
+def main(log, workload, broker, ticks, ticks_per_s, peak_rss_kib, expected):
+    text = open(log, errors="replace").read()
+    row = {"workload": workload, "broker": broker}
+    parsed = parse(text)
+    if parsed is None or parsed[2] == 0:
+        row["error"] = (text.strip().splitlines() or ["no output"])[-1][:200]
+    elif parsed[0] < int(expected):
+        # A run cut short by the timeout, or records lost: its rate would mean nothing.
+        row["error"] = f"only {parsed[0]} of {expected} records in {parsed[2]} ms"
+    else:
+        records, byte_count, ms = parsed
+        cpu_s = int(ticks) / int(ticks_per_s)
+        row.update({"records": records, "bytes": byte_count, "seconds": ms / 1e3,
+                    "msgs_per_s": records / (ms / 1e3), "MBps": byte_count / 1e6 / (ms / 1e3),
+                    "cpu_s": cpu_s, "cpu_s_per_GB": cpu_s / (byte_count / 1e9) if byte_count else None,
+                    "peak_rss_MiB": int(peak_rss_kib) / 1024})
+    print(json.dumps(row))
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])
