@@ -1,19 +1,13 @@
 #include "coordinator/consumer_group_records.h"
 
 #include "base/endian.h"
+#include "coordinator/offsets_records.h"
 
 namespace sluice::coordinator {
 
 namespace msg = protocol::msg;
 
 namespace {
-
-byte_buffer with_prefix(int16_t prefix, const byte_buffer& body) {
-    byte_buffer out(2);
-    be::store<int16_t>(out.data(), prefix);
-    out.insert(out.end(), body.begin(), body.end());
-    return out;
-}
 
 // Types 3, 4 and 6 are keyed by group; 5, 7 and 8 by group and member.
 template <typename Key>

@@ -6,14 +6,14 @@ namespace sluice::coordinator {
 
 namespace msg = protocol::msg;
 
-namespace {
-
 byte_buffer with_prefix(int16_t prefix, const byte_buffer& body) {
     byte_buffer out(2);
     be::store<int16_t>(out.data(), prefix);
     out.insert(out.end(), body.begin(), body.end());
     return out;
 }
+
+namespace {
 
 byte_buffer offset_key(const std::string& group, const std::string& topic, int32_t partition) {
     msg::offset_commit_key key;

@@ -32,6 +32,10 @@ struct offset_and_metadata {
     bool operator==(const offset_and_metadata&) const = default;
 };
 
+// A record key or value as stored: the int16 record type (key) or schema version (value),
+// then the encoded body.
+byte_buffer with_prefix(int16_t prefix, const byte_buffer& body);
+
 offsets_record offset_commit_record(const std::string& group, const std::string& topic, int32_t partition,
                                     const offset_and_metadata& value);
 offsets_record offset_tombstone(const std::string& group, const std::string& topic, int32_t partition);
