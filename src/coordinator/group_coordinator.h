@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "base/bytes.h"
+#include "base/scheduler.h"
 #include "base/uuid.h"
 #include "protocol/error_code.h"
 #include "protocol/generated/api_008_offset_commit.h"
@@ -67,16 +68,8 @@ using topics_snapshot = std::shared_ptr<const std::map<std::string, topic_metada
 // (Java String.hashCode over UTF-16 code units), so tools that compute it agree.
 int32_t partition_for(std::string_view group_id, int32_t partitions) noexcept;
 
-// Time and one-shot timers on the coordinator's shard.
-class scheduler {
-public:
-    using timer_id = uint64_t;
-    virtual ~scheduler() = default;
-    virtual int64_t now_ms() const = 0; // wall clock (commit timestamps, retention)
-    // Runs `fn` on this shard after `delay_ms` unless cancelled first. Ids are never reused.
-    virtual timer_id schedule(int64_t delay_ms, std::function<void()> fn) = 0;
-    virtual void cancel(timer_id id) = 0; // unknown or already-run ids are ignored
-};
+// Time and one-shot timers on the coordinator's shard (base/scheduler.h).
+using scheduler = sluice::scheduler;
 
 // One record of __consumer_offsets in Kafka's key/value format (record type int16 + key;
 // value version int16 + value); no value = a tombstone.
