@@ -4,8 +4,11 @@
 #include <set>
 
 #include "base/assert.h"
+#include "protocol/control_record.h"
 #include "protocol/record_batch.h"
+#include "protocol/record_batch_builder.h"
 #include "storage/compaction/compaction_format.h"
+#include "storage/producer_snapshot.h"
 
 namespace sluice::storage {
 
@@ -23,6 +26,7 @@ result<std::unique_ptr<log>> log::open(file_system& fs, const std::string& dir, 
     l->_active_jitter_ms = l->draw_jitter();
     if (storage_errc e = l->_epochs.truncate_from_end(l->_next_offset); e != storage_errc::none) return e;
     if (storage_errc e = l->_epochs.truncate_from_start(l->_log_start_offset); e != storage_errc::none) return e;
+    if (storage_errc e = l->load_producer_state(options.clean_shutdown); e != storage_errc::none) return e;
     // A scan rebuilt indexes and may have cut files: make that durable before appending.
     if (l->_report.segments_scanned > 0)
         if (storage_errc e = l->flush(); e != storage_errc::none) return e;
@@ -33,8 +37,10 @@ storage_errc log::load_segments(const log_open_options& options) {
     auto names = _fs.list_dir(_dir);
     if (!names) return names.error();
     std::set<int64_t> bases;
-    for (const std::string& name : *names)
+    for (const std::string& name : *names) {
         if (auto base = parse_segment_file_name(name, segment_format::log_extension)) bases.insert(base->value());
+        if (name.find(".snapshot") != std::string::npos) _has_producer_snapshots = true;
+    }
     // A .cleaned file is a compaction a crash interrupted before its commit point: the old
     // segment is still whole (docs/formats/compaction.md).
     for (const std::string& name : *names)
@@ -96,6 +102,10 @@ storage_errc log::open_segment(model::offset base, bool trusted) {
     if (found->truncated_bytes > 0) {
         _report.bytes_truncated += found->truncated_bytes;
         _report.truncated_from = found->next_offset;
+        // Aborted transactions whose markers were cut away go too.
+        auto txns = (*s)->transactions();
+        if (!txns) return txns.error();
+        if (storage_errc e = (*txns)->truncate_to(found->next_offset); e != storage_errc::none) return e;
     }
     _segments.push_back(std::move(*s));
     return storage_errc::none;
@@ -111,7 +121,15 @@ int64_t log::draw_jitter() {
 }
 
 storage_errc log::roll(model::offset base_offset) {
-    if (!_segments.empty()) active().seal();
+    if (!_segments.empty()) {
+        active().seal();
+        // Kafka takes a producer snapshot at each roll, named by the new segment's base: a
+        // recovery then replays at most the active segment. The sealed segment's .txnindex is
+        // synced with it (rare: only after aborts).
+        if (auto txns = active().transactions(); txns && *txns)
+            if (storage_errc e = (*txns)->sync(); e != storage_errc::none) return e;
+        if (storage_errc e = snapshot_producers(); e != storage_errc::none) return e;
+    }
     auto s = segment::create(_fs, _dir, base_offset, _config.segment);
     if (!s) return s.error();
     _segments.push_back(std::move(*s));
@@ -151,7 +169,119 @@ result<append_result> log::append(std::span<uint8_t> bytes, model::leader_epoch 
         return e;
     }
     _next_offset = model::offset(out.last_offset.value() + 1);
+    const protocol::record_batch_view view = batch.view();
+    if (view.is_control()) {
+        if (std::optional<txn_marker> marker = read_txn_marker(view)) {
+            completed_txn txn = _producers.complete_txn(*marker, out.base_offset, view.max_timestamp());
+            if (txn.aborted)
+                if (storage_errc e = add_aborted(txn, _segments.size() - 1); e != storage_errc::none) return e;
+        }
+        _producers.set_map_end_offset(_next_offset);
+    } else {
+        _producers.update(producer_batch::of(view), out.base_offset, out.last_offset, view.max_timestamp());
+    }
     return out;
+}
+
+result<marker_append_result> log::append_marker(const txn_marker& marker, model::leader_epoch epoch) {
+    if (producer_check_errc e = _producers.check_marker(marker); e != producer_check_errc::ok)
+        return marker_append_result{model::no_offset, e};
+    protocol::record_batch_builder builder({
+        .producer_id = marker.producer_id,
+        .producer_epoch = marker.epoch,
+        .transactional = true,
+        .control = true,
+    });
+    const auto key = protocol::encode_control_key(marker.commit ? protocol::control_record_type::commit
+                                                                : protocol::control_record_type::abort);
+    const auto value = protocol::encode_end_txn_marker(marker.coordinator_epoch);
+    builder.append({.timestamp_ms = _clock.now_ms(), .key = byte_view(key.data(), key.size()),
+                    .value = byte_view(value.data(), value.size())});
+    protocol::build_result built = builder.build();
+    SLUICE_ASSERT(built.ok(), "an uncompressed control batch always builds");
+    auto appended = append(built.bytes, epoch);
+    if (!appended) return appended.error();
+    return marker_append_result{appended->base_offset, producer_check_errc::ok};
+}
+
+storage_errc log::add_aborted(const completed_txn& txn, size_t segment_index) {
+    auto txns = _segments[segment_index]->transactions();
+    if (!txns) return txns.error();
+    auto last = (*txns)->last_offset();
+    if (!last) return last.error();
+    if (*last && **last >= txn.last_offset) return storage_errc::none; // already there (a replay)
+    return (*txns)->append({txn.producer_id, txn.first_offset, txn.last_offset, _producers.last_stable_offset_after(txn)});
+}
+
+result<std::vector<aborted_txn>> log::aborted_transactions(model::offset from, model::offset to) {
+    std::vector<aborted_txn> out;
+    // Kafka's collectAbortedTransactions: an entry whose last stable offset reaches `to` shows
+    // that every transaction starting before `to` had ended: later segments cannot add any.
+    for (size_t i = floor_segment(from); i < _segments.size(); ++i) {
+        auto has = _segments[i]->has_aborted_transactions();
+        if (!has) return has.error();
+        if (!*has) continue;
+        auto txns = _segments[i]->transactions();
+        if (!txns) return txns.error();
+        auto found = (*txns)->collect(from, to);
+        if (!found) return found.error();
+        bool complete = false;
+        for (const aborted_txn& t : *found) {
+            out.push_back(t);
+            complete |= t.last_stable_offset >= to;
+        }
+        if (complete) break;
+    }
+    return out;
+}
+
+storage_errc log::snapshot_producers() {
+    if (_producers.empty() && !_has_producer_snapshots) return storage_errc::none; // never had producers
+    _producers.set_map_end_offset(_next_offset);
+    if (storage_errc e = _producers.write_snapshot(_fs, _dir); e != storage_errc::none) return e;
+    _has_producer_snapshots = true;
+    return storage_errc::none;
+}
+
+storage_errc log::load_producer_state(bool clean_shutdown) {
+    if (!_has_producer_snapshots) {
+        // No snapshot was ever written: no producer was known at the last roll or shutdown.
+        // After a clean shutdown that is the whole answer; after a crash, producers may have
+        // appeared in the active segment since its roll.
+        _producers = producer_state(clean_shutdown ? _next_offset : std::max(_log_start_offset, active().base_offset()));
+        return replay_producers(_producers.map_end_offset());
+    }
+    auto loaded = producer_state::load(_fs, _dir, _log_start_offset, _next_offset, _clock.now_ms(),
+                                       _config.producer_id_expiration_ms);
+    if (!loaded) return loaded.error();
+    _producers = std::move(*loaded);
+    return replay_producers(_producers.map_end_offset());
+}
+
+storage_errc log::replay_producers(model::offset from) {
+    byte_buffer bytes;
+    model::offset next = std::max(from, _log_start_offset);
+    while (next < _next_offset) {
+        auto range = read(next, 1u << 20);
+        if (!range) return range.error();
+        if (range->range.empty()) break;
+        bytes.resize(range->range.length);
+        auto n = range->range.file->read_at(range->range.position, bytes);
+        if (!n) return n.error();
+        if (*n != bytes.size()) return storage_errc::io_error;
+        std::vector<protocol::record_batch_view> batches;
+        if (protocol::split_batches(byte_view(bytes), batches).error != protocol::batch_error::none)
+            return storage_errc::corrupt;
+        for (const protocol::record_batch_view& batch : batches) {
+            const model::offset last(batch.base_offset().value() + batch.last_offset_delta());
+            if (last < next) continue;
+            if (std::optional<completed_txn> txn = _producers.replay_batch(batch); txn && txn->aborted)
+                if (storage_errc e = add_aborted(*txn, floor_segment(txn->last_offset)); e != storage_errc::none) return e;
+            next = model::offset(last.value() + 1);
+        }
+    }
+    _producers.set_map_end_offset(_next_offset);
+    return storage_errc::none;
 }
 
 size_t log::floor_segment(model::offset offset) const noexcept {
@@ -160,12 +290,12 @@ size_t log::floor_segment(model::offset offset) const noexcept {
     return it == _segments.begin() ? 0 : static_cast<size_t>(it - _segments.begin()) - 1;
 }
 
-result<log_read_result> log::read(model::offset offset, uint64_t max_bytes) {
+result<log_read_result> log::read(model::offset offset, uint64_t max_bytes, model::offset max_offset) {
     if (offset < _log_start_offset || offset > _next_offset) return storage_errc::offset_out_of_range;
     log_read_result out{{}, _log_start_offset, _next_offset};
     // An offset past a segment's last batch (a gap left by compaction) is in a later one.
-    for (size_t i = floor_segment(offset); i < _segments.size(); ++i) {
-        auto range = _segments[i]->read(offset, max_bytes);
+    for (size_t i = floor_segment(offset); i < _segments.size() && _segments[i]->base_offset() < max_offset; ++i) {
+        auto range = _segments[i]->read(offset, max_bytes, max_offset);
         if (!range) return range.error();
         if (!range->empty()) {
             out.range = std::move(*range);
@@ -213,12 +343,18 @@ storage_errc log::delete_records(model::offset offset) {
         _segments.erase(_segments.begin());
         _dir_changed = true;
     }
+    if (_has_producer_snapshots)
+        if (storage_errc e = delete_producer_snapshots_below(_fs, _dir, _log_start_offset); e != storage_errc::none) return e;
     return _epochs.truncate_from_start(offset);
 }
 
 storage_errc log::restart_at(model::offset offset) {
     ++_truncation_count;
     if (storage_errc e = remove_segments_from(0); e != storage_errc::none) return e;
+    // Kafka's truncateFullyAndStartAt: every producer snapshot goes, the state starts empty.
+    if (_has_producer_snapshots)
+        if (storage_errc e = delete_producer_snapshots_above(_fs, _dir, model::offset(-1)); e != storage_errc::none) return e;
+    _producers = producer_state(offset);
     if (storage_errc e = roll(offset); e != storage_errc::none) return e;
     _log_start_offset = _next_offset = offset;
     _recovery_point = std::min(_recovery_point, offset);
@@ -235,7 +371,12 @@ storage_errc log::truncate_to(model::offset offset) {
     _next_offset = active().next_offset();
     _recovery_point = std::min(_recovery_point, _next_offset);
     _active_jitter_ms = draw_jitter();
-    return _epochs.truncate_from_end(_next_offset);
+    if (storage_errc e = _epochs.truncate_from_end(_next_offset); e != storage_errc::none) return e;
+    // Kafka's truncateAndReload: snapshots above the new end go, the state is rebuilt from the
+    // newest one left and the batches after it.
+    if (_has_producer_snapshots)
+        if (storage_errc e = delete_producer_snapshots_above(_fs, _dir, _next_offset); e != storage_errc::none) return e;
+    return load_producer_state(false);
 }
 
 storage_errc log::flush() {
@@ -251,7 +392,9 @@ storage_errc log::flush() {
 
 storage_errc log::close() {
     active().seal();
-    return flush();
+    if (storage_errc e = flush(); e != storage_errc::none) return e;
+    // With a snapshot at the log end, the next open replays nothing.
+    return snapshot_producers();
 }
 
 // --- Retention and compaction ------------------------------------------------------------
@@ -268,6 +411,8 @@ storage_errc log::delete_oldest_segments(size_t count) {
     _dir_changed = true;
     _log_start_offset = std::max(_log_start_offset, _segments.front()->base_offset());
     if (storage_errc e = _epochs.truncate_from_start(_log_start_offset); e != storage_errc::none) return e;
+    if (_has_producer_snapshots)
+        if (storage_errc e = delete_producer_snapshots_below(_fs, _dir, _log_start_offset); e != storage_errc::none) return e;
     return error;
 }
 

@@ -19,6 +19,7 @@
 #include "storage/file_range.h"
 #include "storage/file_system.h"
 #include "storage/leader_epoch_cache.h"
+#include "storage/producer_state.h"
 #include "storage/segment.h"
 #include "storage/sync_plan.h"
 #include "storage/time_index.h"
@@ -31,6 +32,7 @@ struct log_config {
     int64_t segment_jitter_ms = segment_format::segment_jitter_ms_default;
     uint64_t jitter_seed = 0;      // per partition, so rolls of many partitions spread out
     bool log_append_time = false;  // message.timestamp.type=LogAppendTime
+    int64_t producer_id_expiration_ms = producer_id_expiration_ms_default; // producer.id.expiration.ms
 };
 
 struct log_open_options {
@@ -63,6 +65,12 @@ struct log_read_result {
     model::offset log_end_offset;
 };
 
+// What append_marker() did.
+struct marker_append_result {
+    model::offset offset;
+    producer_check_errc error = producer_check_errc::ok; // invalid_producer_epoch, coordinator_fenced
+};
+
 class log {
 public:
     static result<std::unique_ptr<log>> open(file_system& fs, const std::string& dir, const log_config& config,
@@ -75,9 +83,32 @@ public:
     // timestamp in place, rolls when a roll condition holds. On an error nothing is appended.
     result<append_result> append(std::span<uint8_t> batch, model::leader_epoch epoch);
 
-    // Whole batches from the one holding `offset`, up to max_bytes (at least one batch).
+    // Whole batches from the one holding `offset`, up to max_bytes (at least one batch), none
+    // starting at or after max_offset (read_committed: the last stable offset).
     // offset_out_of_range outside [log start, log end].
-    result<log_read_result> read(model::offset offset, uint64_t max_bytes);
+    result<log_read_result> read(model::offset offset, uint64_t max_bytes,
+                                 model::offset max_offset = model::offset(INT64_MAX));
+
+    // ---- Idempotent and transactional producers (producer_state.h) ------------------------
+    // Before appending a client's batch: duplicate → answer with the original offsets, an
+    // error → refuse. append() then records the batch in the producer state.
+    producer_check check_producer(const protocol::record_batch_view& batch) const {
+        return _producers.check(producer_batch::of(batch));
+    }
+    // Appends a COMMIT/ABORT control batch for the producer (Kafka's WriteTxnMarkers on the
+    // partition leader): its transaction ends; an abort is added to the .txnindex. Refused
+    // (nothing appended) for an older producer or coordinator epoch.
+    result<marker_append_result> append_marker(const txn_marker& marker, model::leader_epoch epoch);
+    // The last stable offset: the first offset of the oldest open transaction, else the log end.
+    model::offset last_stable_offset() const noexcept {
+        return _producers.first_unstable_offset().value_or(_next_offset);
+    }
+    // The aborted transactions overlapping [from, to) (Fetch at read_committed), in the order
+    // their markers were written.
+    result<std::vector<aborted_txn>> aborted_transactions(model::offset from, model::offset to);
+    const producer_state& producers() const noexcept { return _producers; }
+    // Forgets producers idle for producer.id.expiration.ms (called periodically).
+    size_t expire_producers() { return _producers.expire(_clock.now_ms(), _config.producer_id_expiration_ms); }
 
     // ListOffsets.
     model::offset log_start_offset() const noexcept { return _log_start_offset; }
@@ -152,6 +183,12 @@ private:
     storage_errc maybe_roll(const protocol::record_batch_view& batch, model::offset last_offset);
     storage_errc roll(model::offset base_offset);
     storage_errc restart_at(model::offset offset);
+    // Producer state at open and after a truncation: the newest snapshot at or below the log
+    // end, then every batch after it (re-adding .txnindex entries a crash lost).
+    storage_errc load_producer_state(bool any_snapshot_files);
+    storage_errc replay_producers(model::offset from);
+    storage_errc add_aborted(const completed_txn& txn, size_t segment_index);
+    storage_errc snapshot_producers();
     int64_t draw_jitter();
     segment& active() noexcept { return *_segments.back(); }
     // The segment holding `offset` or the last one before it (offset >= first base).
@@ -170,6 +207,8 @@ private:
     uint64_t _jitter_state; // splitmix64: 8 bytes, where std::mt19937_64 took 2.5 KiB per partition
     bool _dir_changed = false; // segments created or removed since the last sync_dir
     uint64_t _truncation_count = 0; // log_sync.cc: truncate_to() and restart_at() invalidate plans
+    producer_state _producers;
+    bool _has_producer_snapshots = false; // snapshot files may exist in the directory
     log_recovery_report _report;
 };
 

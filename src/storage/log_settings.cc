@@ -75,6 +75,7 @@ log_dir_config log_dir_config_from(std::string dir, const properties& broker) {
     if (auto v = find_int(broker, "log.flush.start.offset.checkpoint.interval.ms", 0, int32_max))
         config.log_start_offset_checkpoint_interval_ms = *v;
     if (auto v = find_int(broker, "log.max.open.files", 16, int32_max)) config.max_open_files = static_cast<size_t>(*v);
+    if (auto v = find_int(broker, "producer.id.expiration.ms", 1, int32_max)) s.log.producer_id_expiration_ms = *v;
     return config;
 }
 

@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <limits>
 
+#include "protocol/batch_validator.h"
+#include "protocol/control_record.h"
+#include "protocol/record_reader.h"
+
 namespace sluice::storage {
 
 namespace {
@@ -79,14 +83,57 @@ void producer_state::update(const producer_batch& batch, model::offset first_off
     _map_end_offset = model::offset(last_offset.value() + 1);
 }
 
-void producer_state::replay_batch(const protocol::record_batch_view& batch) {
+std::optional<txn_marker> read_txn_marker(const protocol::record_batch_view& batch) {
+    if (!batch.is_control() || !batch.has_producer_id()) return std::nullopt;
+    byte_buffer scratch;
+    auto opened = protocol::open_records(batch, protocol::decompressed_batch_bytes_max_default, scratch);
+    protocol::record_view record;
+    if (opened.error != protocol::batch_error::none || !opened.reader.next(record)) return std::nullopt;
+    protocol::control_key key;
+    protocol::end_txn_marker value;
+    if (!protocol::parse_control_key(record.key, key)) return std::nullopt;
+    if (key.type != protocol::control_record_type::abort && key.type != protocol::control_record_type::commit)
+        return std::nullopt;
+    if (!protocol::parse_end_txn_marker(record.value, value)) return std::nullopt;
+    return txn_marker{batch.producer_id(), batch.producer_epoch(), value.coordinator_epoch,
+                      key.type == protocol::control_record_type::commit};
+}
+
+std::optional<completed_txn> producer_state::replay_batch(const protocol::record_batch_view& batch) {
     const model::offset first = batch.base_offset();
     const model::offset last(first.value() + batch.last_offset_delta());
-    // Transaction markers (control batches) end transactions: not handled until transactions
-    // exist; they only move the map end.
-    if (batch.has_producer_id() && !batch.is_control())
+    std::optional<completed_txn> completed;
+    if (batch.is_control()) {
+        if (std::optional<txn_marker> marker = read_txn_marker(batch))
+            completed = complete_txn(*marker, first, batch.max_timestamp());
+    } else if (batch.has_producer_id()) {
         apply(producer_batch::of(batch), first, last, batch.max_timestamp());
+    }
     _map_end_offset = model::offset(last.value() + 1);
+    return completed;
+}
+
+producer_check_errc producer_state::check_marker(const txn_marker& marker) const {
+    const producer_entry* entry = find(marker.producer_id);
+    if (entry == nullptr) return producer_check_errc::ok;
+    if (marker.epoch.value() < entry->epoch.value()) return producer_check_errc::invalid_producer_epoch;
+    if (marker.coordinator_epoch < entry->coordinator_epoch) return producer_check_errc::coordinator_fenced;
+    return producer_check_errc::ok;
+}
+
+completed_txn producer_state::complete_txn(const txn_marker& marker, model::offset offset, int64_t timestamp_ms) {
+    producer_entry& entry = _producers[marker.producer_id.value()];
+    completed_txn out{marker.producer_id, entry.current_txn_first_offset.value_or(offset), offset, !marker.commit};
+    if (entry.current_txn_first_offset) _ongoing.erase(entry.current_txn_first_offset->value());
+    if (entry.epoch != marker.epoch) { // Kafka's maybeUpdateProducerEpoch
+        entry.batches.clear();
+        entry.epoch = marker.epoch;
+    }
+    entry.current_txn_first_offset.reset();
+    entry.coordinator_epoch = marker.coordinator_epoch;
+    entry.last_timestamp_ms = timestamp_ms;
+    _map_end_offset = model::offset(offset.value() + 1);
+    return out;
 }
 
 // Kafka's ProducerStateEntry.addBatch: a new epoch forgets the old epoch's batches.
@@ -107,7 +154,10 @@ void producer_state::apply(const producer_batch& batch, model::offset first_offs
         .timestamp_ms = max_timestamp_ms,
     });
     entry.last_timestamp_ms = max_timestamp_ms;
-    if (batch.is_transactional && !entry.current_txn_first_offset) entry.current_txn_first_offset = first_offset;
+    if (batch.is_transactional && !entry.current_txn_first_offset) {
+        entry.current_txn_first_offset = first_offset;
+        _ongoing.emplace(first_offset.value(), batch.producer_id.value());
+    }
 }
 
 namespace {
@@ -176,7 +226,10 @@ result<producer_state> producer_state::load(file_system& fs, const std::string& 
                 .offset_delta = e.offset_delta,
                 .timestamp_ms = e.timestamp_ms,
             });
-        if (!expired(entry, now_ms, expiration_ms)) state._producers.emplace(e.producer_id.value(), std::move(entry));
+        if (expired(entry, now_ms, expiration_ms)) continue;
+        if (entry.current_txn_first_offset)
+            state._ongoing.emplace(entry.current_txn_first_offset->value(), e.producer_id.value());
+        state._producers.emplace(e.producer_id.value(), std::move(entry));
     }
     return state;
 }

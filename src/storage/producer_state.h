@@ -13,6 +13,7 @@
 // Owned by the partition's shard, like its log; not thread-safe. No I/O except the snapshot
 // functions, which go through the given file_system.
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -62,7 +63,7 @@ struct producer_entry {
     model::producer_epoch epoch = model::no_producer_epoch;
     std::vector<producer_batch_metadata> batches; // oldest first, at most producer_batches_retained
     int32_t coordinator_epoch = -1;
-    std::optional<model::offset> current_txn_first_offset; // transactions: not used yet
+    std::optional<model::offset> current_txn_first_offset; // the open transaction's first offset
     int64_t last_timestamp_ms = -1;
 
     int32_t last_sequence() const noexcept { return batches.empty() ? -1 : batches.back().last_sequence; }
@@ -76,6 +77,7 @@ enum class producer_check_errc : uint8_t {
     out_of_order_sequence, // OUT_OF_ORDER_SEQUENCE_NUMBER (45)
     invalid_producer_epoch, // INVALID_PRODUCER_EPOCH (47)
     invalid_txn_state,     // INVALID_TXN_STATE (48): a non-transactional batch inside a transaction
+    coordinator_fenced,    // TRANSACTION_COORDINATOR_FENCED (52): a marker from an older coordinator epoch
 };
 
 struct producer_check {
@@ -84,6 +86,26 @@ struct producer_check {
     model::offset base_offset = model::no_offset;
     model::offset last_offset = model::no_offset;
     int64_t timestamp_ms = -1;
+};
+
+// A transaction marker (the single control record of a COMMIT/ABORT control batch).
+struct txn_marker {
+    model::producer_id producer_id = model::no_producer_id;
+    model::producer_epoch epoch = model::no_producer_epoch;
+    int32_t coordinator_epoch = 0;
+    bool commit = false;
+};
+// The marker a control batch carries; nullopt for other control records (or malformed ones,
+// which the batch validator already refused on the way in).
+std::optional<txn_marker> read_txn_marker(const protocol::record_batch_view& batch);
+
+// A transaction a marker ended. first_offset: its first data batch (the marker's own offset
+// when the producer wrote nothing in it).
+struct completed_txn {
+    model::producer_id producer_id;
+    model::offset first_offset;
+    model::offset last_offset; // the marker's offset
+    bool aborted = false;
 };
 
 class producer_state {
@@ -97,9 +119,31 @@ public:
     // timestamp as stored (the append time under LogAppendTime).
     void update(const producer_batch& batch, model::offset first_offset, model::offset last_offset,
                 int64_t max_timestamp_ms);
-    // Recovery: one batch read back from the log, unchecked. Control batches (transaction
-    // markers) only move the map end offset for now.
-    void replay_batch(const protocol::record_batch_view& batch);
+    // Recovery: one batch read back from the log, unchecked. A transaction marker ends its
+    // producer's transaction: returned so the log can rebuild its .txnindex entry.
+    std::optional<completed_txn> replay_batch(const protocol::record_batch_view& batch);
+
+    // ---- Transactions (KIP-98) ------------------------------------------------------------
+    // Before appending a marker: an older producer epoch is invalid_producer_epoch, an older
+    // coordinator epoch coordinator_fenced (Kafka's ProducerAppendInfo.checkProducerEpoch and
+    // appendEndTxnMarker).
+    producer_check_errc check_marker(const txn_marker& marker) const;
+    // After appending a marker at `offset`: the producer's transaction ends (Kafka's
+    // appendEndTxnMarker: the epoch may move up, which forgets the kept batches).
+    completed_txn complete_txn(const txn_marker& marker, model::offset offset, int64_t timestamp_ms);
+    // The first offset of the oldest open transaction; nullopt when none is open. The last
+    // stable offset is this, or the high watermark when nullopt.
+    std::optional<model::offset> first_unstable_offset() const noexcept {
+        if (_ongoing.empty()) return std::nullopt;
+        return model::offset(_ongoing.begin()->first);
+    }
+    // The last stable offset right after `txn` completed (the .txnindex entry's field): the
+    // oldest transaction still open, else the offset after the marker.
+    model::offset last_stable_offset_after(const completed_txn& txn) const noexcept {
+        auto first = first_unstable_offset();
+        return first ? *first : model::offset(txn.last_offset.value() + 1);
+    }
+    size_t open_transactions() const noexcept { return _ongoing.size(); }
 
     // Removes producers idle for at least expiration_ms (last timestamp) without an open
     // transaction (Kafka's removeExpiredProducers). Returns how many.
@@ -124,6 +168,8 @@ public:
     static result<producer_state> load(file_system& fs, const std::string& dir, model::offset log_start_offset,
                                        model::offset log_end_offset, int64_t now_ms, int64_t expiration_ms);
 
+    bool empty() const noexcept { return _producers.empty(); }
+
     // The same producers with the same kept batches (map end and snapshot bookkeeping aside).
     bool operator==(const producer_state& other) const { return _producers == other._producers; }
 
@@ -132,6 +178,7 @@ private:
                int64_t max_timestamp_ms);
 
     std::unordered_map<int64_t, producer_entry> _producers;
+    std::map<int64_t, int64_t> _ongoing; // open transactions: first offset -> producer id
     model::offset _map_end_offset;
     model::offset _snapshot_offset = model::no_offset; // of the last snapshot written or loaded
 };

@@ -185,15 +185,15 @@ result<std::optional<batch_header>> segment::find_batch(model::offset offset) {
     return std::optional<batch_header>();
 }
 
-result<file_range> segment::read(model::offset from, uint64_t max_bytes) {
+result<file_range> segment::read(model::offset from, uint64_t max_bytes, model::offset max_offset) {
     auto first = find_batch(from);
     if (!first) return first.error();
-    if (!*first) return file_range{};
+    if (!*first || (*first)->base_offset >= max_offset) return file_range{};
     uint64_t length = (*first)->size_bytes; // KIP-74: at least one whole batch
     for (uint64_t position = (*first)->position + length; position < _size_bytes;) {
         auto header = read_batch_header(*_log, position, _size_bytes);
         if (!header) return header.error();
-        if (!*header || length + (*header)->size_bytes > max_bytes) break;
+        if (!*header || length + (*header)->size_bytes > max_bytes || (*header)->base_offset >= max_offset) break;
         length += (*header)->size_bytes;
         position += (*header)->size_bytes;
     }
@@ -243,7 +243,10 @@ storage_errc segment::truncate_to(model::offset offset) {
         _offset_of_max_timestamp = t->offset;
     }
     if (_size_bytes == 0) _first_append_ms.reset();
-    return storage_errc::none;
+    // Aborted transactions whose marker was cut go with it.
+    auto txns = transactions();
+    if (!txns) return txns.error();
+    return (*txns)->truncate_to(cut);
 }
 
 void segment::seal() {
@@ -263,7 +266,24 @@ storage_errc segment::flush() {
     if (storage_errc e = _offset_index.write(*_index_file); e != storage_errc::none) return e;
     if (storage_errc e = _time_index.write(*_time_index_file); e != storage_errc::none) return e;
     if (storage_errc e = _index_file->fdatasync(); e != storage_errc::none) return e;
+    if (_txn_index)
+        if (storage_errc e = _txn_index->sync(); e != storage_errc::none) return e;
     return _time_index_file->fdatasync();
+}
+
+result<txn_index*> segment::transactions() {
+    if (!_txn_index) {
+        auto file = _fs.open(path(segment_format::txn_index_extension), open_mode::create);
+        if (!file) return file.error();
+        _txn_index = std::make_unique<txn_index>(std::move(*file));
+    }
+    return _txn_index.get();
+}
+
+result<bool> segment::has_aborted_transactions() {
+    auto index = transactions();
+    if (!index) return index.error();
+    return (*index)->has_entries();
 }
 
 storage_errc segment::remove_files() {

@@ -21,6 +21,7 @@
 #include "storage/offset_index.h"
 #include "storage/segment_format.h"
 #include "storage/time_index.h"
+#include "storage/txn_index.h"
 
 namespace sluice::storage {
 
@@ -72,8 +73,9 @@ public:
 
     // The first batch whose last offset >= `offset`, nullopt when there is none.
     result<std::optional<batch_header>> find_batch(model::offset offset);
-    // Whole batches from the one holding `from`, up to max_bytes in total but at least one.
-    result<file_range> read(model::offset from, uint64_t max_bytes);
+    // Whole batches from the one holding `from`, up to max_bytes in total but at least one,
+    // none starting at or after `max_offset` (read_committed: the last stable offset).
+    result<file_range> read(model::offset from, uint64_t max_bytes, model::offset max_offset = model::offset(INT64_MAX));
     // The first record with timestamp >= target and offset >= min_offset, with its
     // timestamp (ListOffsets).
     result<std::optional<timestamp_offset>> find_offset_by_timestamp(int64_t target_ms, model::offset min_offset);
@@ -88,6 +90,12 @@ public:
     storage_errc flush();
     storage_errc remove_files();
 
+    // The segment's .txnindex, opened on first use (most segments never hold an aborted
+    // transaction: no descriptor is spent on them).
+    result<txn_index*> transactions();
+    // Whether the .txnindex has entries (known without opening it once this object appended
+    // to it or read it).
+    result<bool> has_aborted_transactions();
     model::offset base_offset() const noexcept { return _base_offset; }
     // One past the last offset held (base_offset() when empty).
     model::offset next_offset() const noexcept { return _next_offset; }
@@ -127,6 +135,7 @@ private:
     std::shared_ptr<file_handle> _time_index_file;
     offset_index _offset_index;
     time_index _time_index;
+    std::unique_ptr<txn_index> _txn_index;
 
     model::offset _next_offset;
     uint64_t _size_bytes = 0;

@@ -26,14 +26,45 @@ storage_errc txn_index::append(const aborted_txn& txn) {
     SLUICE_ASSERT(!_last_offset || *_last_offset < txn.last_offset, "txn index last offsets must increase");
     uint8_t entry[aborted_txn::bytes];
     txn.encode(entry);
-    if (storage_errc e = _file->append(byte_view(entry, sizeof entry)); e != storage_errc::none) return e;
+    if (storage_errc e = _file->append(byte_view(entry, sizeof entry)); e != storage_errc::none) {
+        _size.reset(); // a short write: look again
+        return e;
+    }
     _last_offset = txn.last_offset;
+    if (_size) *_size += aborted_txn::bytes;
+    _dirty = true;
+    return storage_errc::none;
+}
+
+result<bool> txn_index::has_entries() {
+    if (!_size) {
+        result<uint64_t> size = _file->size();
+        if (!size) return size.error();
+        _size = *size;
+    }
+    return *_size >= aborted_txn::bytes;
+}
+
+result<std::optional<model::offset>> txn_index::last_offset() {
+    if (_last_offset) return _last_offset;
+    auto entries = read_all();
+    if (!entries) return entries.error();
+    if (entries->empty()) return std::optional<model::offset>();
+    _last_offset = entries->back().last_offset;
+    return _last_offset;
+}
+
+storage_errc txn_index::sync() {
+    if (!_dirty) return storage_errc::none;
+    if (storage_errc e = _file->fdatasync(); e != storage_errc::none) return e;
+    _dirty = false;
     return storage_errc::none;
 }
 
 result<std::vector<aborted_txn>> txn_index::read_all() {
     result<uint64_t> size = _file->size();
     if (!size) return size.error();
+    _size = *size;
     if (*size % aborted_txn::bytes != 0) return storage_errc::corrupt;
     byte_buffer bytes(*size);
     result<size_t> n = _file->read_at(0, bytes);
@@ -63,6 +94,8 @@ storage_errc txn_index::truncate_to(model::offset offset) {
     if (storage_errc e = _file->truncate(static_cast<uint64_t>(keep - entries->begin()) * aborted_txn::bytes);
         e != storage_errc::none)
         return e;
+    _size = static_cast<uint64_t>(keep - entries->begin()) * aborted_txn::bytes;
+    _dirty = true;
     _last_offset = keep == entries->begin() ? std::nullopt : std::optional((keep - 1)->last_offset);
     return storage_errc::none;
 }

@@ -41,12 +41,21 @@ public:
     result<std::vector<aborted_txn>> collect(model::offset from, model::offset to);
     // Removes the entries with last_offset >= offset (a log truncation).
     storage_errc truncate_to(model::offset offset);
+    // Whether the file holds an entry (its size, cached after the first look).
+    result<bool> has_entries();
+    // The last entry's last offset, nullopt when empty (a recovery re-adding entries skips
+    // those already there).
+    result<std::optional<model::offset>> last_offset();
+    // fdatasync when entries were appended or removed since the last sync.
+    storage_errc sync();
 
 private:
     result<std::vector<aborted_txn>> read_all();
 
     std::shared_ptr<file_handle> _file;
     std::optional<model::offset> _last_offset;
+    std::optional<uint64_t> _size; // bytes, once known
+    bool _dirty = false;
 };
 
 } // namespace sluice::storage
