@@ -26,6 +26,7 @@ struct session_partition {
     // As last sent (-1: never): a partition is resent when any of them changes.
     int64_t high_watermark = -1;
     int64_t log_start_offset = -1;
+    int64_t last_stable_offset = -1;
 };
 
 struct fetch_session {

@@ -12,7 +12,7 @@ handler_table::handler_table() {
                                  // data path
                                  &handlers::produce, &handlers::fetch, &handlers::list_offsets,
                                  &handlers::delete_records, &handlers::offset_for_leader_epoch,
-                                 &handlers::describe_log_dirs,
+                                 &handlers::describe_log_dirs, &handlers::init_producer_id,
                                  // admin
                                  &handlers::create_topics, &handlers::delete_topics, &handlers::create_partitions,
                                  &handlers::describe_configs, &handlers::alter_configs,

@@ -4,6 +4,7 @@
 #include "cluster/controller.h"
 #include "server/broker_context.h"
 #include "server/group_shard.h"
+#include "server/producer_id_pool.h"
 #include "storage/compaction/log_cleaner.h"
 #include "storage/retention.h"
 
@@ -41,7 +42,8 @@ storage::storage_errc shard_partitions::open(bool clean_shutdown) {
     if (!opened) return opened.error();
     _logs = std::move(*opened);
     _groups = std::make_unique<group_shard>(*this, smp->context(shard).get_executor(), group_config_from(broker));
-    _last_retention_ms = _last_cleaning_ms = _clock.now_ms();
+    _producer_ids = std::make_unique<producer_id_pool>(_ctx.controller, smp->context(shard).get_executor());
+    _last_retention_ms = _last_cleaning_ms = _last_producer_expiry_ms = _clock.now_ms();
     // Checkpoints of this shard written at once: stale entries of an earlier shard layout go.
     return _logs->write_checkpoints();
 }
@@ -177,6 +179,11 @@ void shard_partitions::tick() {
                 log::info("retention of {}: {} segment(s) deleted, log start offset {}", tp.dir_name(),
                           r->segments_deleted, p.log->log->log_start_offset().value());
         }
+    }
+    // Kafka's removeExpiredProducers every producer.id.expiration.check.interval.ms.
+    if (now - _last_producer_expiry_ms >= storage::property_int(broker, "producer.id.expiration.check.interval.ms", 600'000)) {
+        _last_producer_expiry_ms = now;
+        for (auto& [tp, p] : _partitions) p.log->log->expire_producers();
     }
     if (now - _last_cleaning_ms >= storage::property_int(broker, "log.cleaner.backoff.ms", 15'000)) {
         _last_cleaning_ms = now;

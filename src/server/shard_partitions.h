@@ -26,6 +26,7 @@ namespace sluice::server {
 
 struct broker_context;
 class group_shard;
+class producer_id_pool;
 
 // A long-polling fetch waiting on its own shard; an append on another shard wakes it with
 // wake(), posted to the fetch's shard.
@@ -92,6 +93,8 @@ public:
     net::shard_id shard() const noexcept { return _shard; }
     // The group coordinator of the __consumer_offsets partitions this shard owns (after open()).
     group_shard& groups() noexcept { return *_groups; }
+    // Producer ids for InitProducerId, in blocks from the controller (after open()).
+    producer_id_pool& producer_ids() noexcept { return *_producer_ids; }
     // Fetch sessions of the connections on this shard.
     fetch_sessions& sessions() noexcept { return _sessions; }
 
@@ -109,9 +112,11 @@ private:
     cluster::image_ptr _image; // the last image reconciled
     int64_t _last_retention_ms = 0;
     int64_t _last_cleaning_ms = 0;
+    int64_t _last_producer_expiry_ms = 0;
     fetch_sessions _sessions;
     bool _long_polls_stopped = false;
     std::unique_ptr<group_shard> _groups;
+    std::unique_ptr<producer_id_pool> _producer_ids;
 };
 
 } // namespace sluice::server

@@ -4,8 +4,9 @@
 // woken by appends to any of its partitions. Limits: max_bytes (capped by fetch.max.bytes)
 // and each partition's partition_max_bytes, except that the first partition with data always
 // returns at least one whole batch (KIP-74). Incremental fetch sessions (KIP-227) live on the
-// connection's shard. read_committed stops at the last stable offset, which equals the high
-// watermark until transactions exist.
+// connection's shard. read_committed (KIP-98) stops before the first open transaction (the
+// last stable offset) and lists the aborted transactions in the range, which the client
+// skips; read_uncommitted returns everything, control batches included (clients skip them).
 #include <algorithm>
 #include <chrono>
 
@@ -31,12 +32,15 @@ struct fetch_item {
     error_code error = error_code::none;
     int64_t high_watermark = -1;
     int64_t log_start_offset = -1;
+    int64_t last_stable_offset = -1;
     storage::file_range range;
+    std::vector<storage::aborted_txn> aborted; // read_committed
 };
 
 // One round: reads every item on its owner shard. With `wakeup`, partitions register it, so
 // that an append after this read wakes the waiting request.
-asio::awaitable<void> read_all(request& r, std::vector<fetch_item>& items, std::shared_ptr<fetch_wakeup> wakeup) {
+asio::awaitable<void> read_all(request& r, std::vector<fetch_item>& items, std::shared_ptr<fetch_wakeup> wakeup,
+                               bool read_committed) {
     const net::shard_id here = net::this_shard();
     std::vector<net::shard_id> shards;
     for (const fetch_item& it : items)
@@ -56,21 +60,34 @@ asio::awaitable<void> read_all(request& r, std::vector<fetch_item>& items, std::
             }
             storage::log& log = *p->log->log;
             const model::offset hw = p->high_watermark();
+            const model::offset lso = log.last_stable_offset();
             it.high_watermark = hw.value();
             it.log_start_offset = log.log_start_offset().value();
+            it.last_stable_offset = lso.value();
+            it.aborted.clear();
             it.error = error_code::none;
             if (it.offset < log.log_start_offset() || it.offset > hw) {
                 it.error = error_code::offset_out_of_range;
                 continue;
             }
-            if (it.offset < hw) {
-                auto read = log.read(it.offset, static_cast<uint64_t>(std::max(it.max_bytes, 1)));
+            const model::offset limit = read_committed ? lso : hw;
+            if (it.offset < limit) {
+                auto read = log.read(it.offset, static_cast<uint64_t>(std::max(it.max_bytes, 1)), limit);
                 if (!read) {
                     it.error = read.error() == storage::storage_errc::offset_out_of_range ? error_code::offset_out_of_range
                                                                                         : error_code::kafka_storage_error;
                     continue;
                 }
                 it.range = read->range;
+                if (read_committed && !it.range.empty()) {
+                    auto aborted = log.aborted_transactions(it.offset, limit);
+                    if (!aborted) {
+                        it.error = error_code::kafka_storage_error;
+                        it.range = {};
+                        continue;
+                    }
+                    it.aborted = std::move(*aborted);
+                }
             }
             if (wakeup) parts.add_waiter(*p, here, wakeup);
         }
@@ -164,10 +181,11 @@ asio::awaitable<handler_outcome> handle(request& r) {
     const auto max_wait = std::chrono::milliseconds(std::clamp(req.max_wait_ms, 0, settings.max_fetch_wait_ms));
     const auto deadline = std::chrono::steady_clock::now() + max_wait;
     const bool may_wait = req.min_bytes > 0 && max_wait.count() > 0 && !local.long_polls_stopped();
+    const bool read_committed = req.isolation_level == 1;
     auto executor = co_await asio::this_coro::executor;
     while (true) {
         std::shared_ptr<fetch_wakeup> wakeup = may_wait ? std::make_shared<fetch_wakeup>(executor) : nullptr;
-        co_await read_all(r, items, wakeup);
+        co_await read_all(r, items, wakeup, read_committed);
         int64_t available = 0;
         bool error = false;
         for (const fetch_item& it : items) {
@@ -192,7 +210,6 @@ asio::awaitable<handler_outcome> handle(request& r) {
     std::vector<storage::file_range> ranges;
     std::vector<byte_buffer> copies; // ranges of files without a descriptor (in-memory tests)
     int64_t total = 0;
-    const bool read_committed = req.isolation_level == 1;
     for (fetch_item& it : items) {
         session_partition* sp = nullptr;
         if (session && !it.topic.empty()) {
@@ -204,11 +221,13 @@ asio::awaitable<handler_outcome> handle(request& r) {
         if (!it.range.empty() && total > 0 && total + static_cast<int64_t>(it.range.length) > max_bytes) it.range = {};
         total += static_cast<int64_t>(it.range.length);
         if (incremental && sp && it.error == error_code::none && it.range.empty() &&
-            sp->high_watermark == it.high_watermark && sp->log_start_offset == it.log_start_offset)
+            sp->high_watermark == it.high_watermark && sp->log_start_offset == it.log_start_offset &&
+            sp->last_stable_offset == it.last_stable_offset)
             continue; // nothing new for this partition
         if (sp) {
             sp->high_watermark = it.high_watermark;
             sp->log_start_offset = it.log_start_offset;
+            sp->last_stable_offset = it.last_stable_offset;
         }
         if (response.responses.empty() || response.responses.back().topic != it.topic ||
             response.responses.back().topic_id != it.topic_id) {
@@ -220,10 +239,18 @@ asio::awaitable<handler_outcome> handle(request& r) {
         pd.partition_index = model::partition_id{it.partition};
         pd.error_code = it.topic.empty() ? error_code::unknown_topic_id : it.error;
         pd.high_watermark = model::offset{it.high_watermark};
-        pd.last_stable_offset = model::offset{it.high_watermark};
+        pd.last_stable_offset = model::offset{it.last_stable_offset};
         pd.log_start_offset = model::offset{it.log_start_offset};
-        if (read_committed) pd.aborted_transactions.emplace();
-        else pd.aborted_transactions.reset();
+        if (read_committed) {
+            pd.aborted_transactions.emplace();
+            for (const storage::aborted_txn& t : it.aborted) {
+                auto& a = pd.aborted_transactions->emplace_back();
+                a.producer_id = t.producer_id;
+                a.first_offset = t.first_offset;
+            }
+        } else {
+            pd.aborted_transactions.reset();
+        }
         pd.records.emplace();
         if (!it.range.empty()) {
             if (it.range.file->native_handle() >= 0) {

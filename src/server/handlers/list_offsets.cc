@@ -17,6 +17,7 @@ struct item {
     std::string_view topic;
     int64_t timestamp;
     int32_t current_leader_epoch;
+    bool read_committed;
     msg::list_offsets_response::list_offsets_partition_response* out;
 };
 
@@ -32,7 +33,7 @@ void list_one(shard_partitions& parts, item& it) {
     out.leader_epoch = model::leader_epoch{0};
     switch (it.timestamp) {
     case -1:
-        out.offset = p->high_watermark();
+        out.offset = it.read_committed ? log.last_stable_offset() : p->high_watermark();
         return;
     case -2:
     case -4:
@@ -78,10 +79,9 @@ asio::awaitable<handler_outcome> handle(request& r) {
                 out.error_code = error_code::unknown_topic_or_partition;
                 continue;
             }
-            items.push_back({topic.name, part.timestamp, part.current_leader_epoch.value(), &out});
+            items.push_back({topic.name, part.timestamp, part.current_leader_epoch.value(), req.isolation_level == 1, &out});
         }
     }
-    // read_committed: the last stable offset, equal to the high watermark until transactions exist.
     co_await on_owners(
         r, items, [](const item& it) { return it.topic; },
         [](const item& it) { return it.out->partition_index.value(); }, list_one);

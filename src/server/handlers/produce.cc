@@ -158,6 +158,35 @@ std::optional<std::pair<partition*, model::offset>> produce_one(shard_partitions
         }
         bytes = rewritten;
     }
+    // Idempotent and transactional producers (KIP-98): a retry of one of the producer's last 5
+    // batches is answered with its original offsets and not appended again; sequence gaps and
+    // fenced epochs are refused.
+    if (batch.has_producer_id()) {
+        storage::producer_check check = log.check_producer(batch);
+        switch (check.result) {
+        case storage::producer_check_errc::ok: break;
+        case storage::producer_check_errc::duplicate:
+            out.error_code = error_code::none;
+            out.base_offset = check.base_offset;
+            out.log_append_time_ms = settings.log_append_time ? check.timestamp_ms : -1;
+            out.log_start_offset = log.log_start_offset();
+            // acks=-1: the original may not be durable yet.
+            return std::make_pair(p, model::offset{check.last_offset.value() + 1});
+        case storage::producer_check_errc::out_of_order_sequence:
+            fail(out, error_code::out_of_order_sequence_number,
+                 "Out of order sequence number for producer " + std::to_string(batch.producer_id().value()) +
+                     ": " + std::to_string(batch.base_sequence()));
+            return std::nullopt;
+        case storage::producer_check_errc::invalid_producer_epoch:
+            fail(out, error_code::invalid_producer_epoch,
+                 "Producer epoch " + std::to_string(batch.producer_epoch().value()) + " is older than the current one");
+            return std::nullopt;
+        case storage::producer_check_errc::invalid_txn_state:
+        case storage::producer_check_errc::coordinator_fenced:
+            fail(out, error_code::invalid_txn_state, "A non-transactional batch inside an open transaction");
+            return std::nullopt;
+        }
+    }
     auto appended = log.append(bytes, model::leader_epoch{0});
     if (!appended) {
         fail(out, error_code::kafka_storage_error, std::string(storage::to_string(appended.error())));
