@@ -17,9 +17,10 @@ ALLOWED = {
     "cluster": {"base", "protocol", "storage", "raft"},
     "replication": {"base", "protocol", "storage", "cluster"},
     "coordinator": {"base", "protocol", "storage", "cluster"},
-    "server": {"base", "protocol", "net", "storage", "raft", "cluster", "replication", "coordinator"},
-    "admin": {"base", "protocol", "net", "storage", "raft", "cluster", "replication", "coordinator", "server"},
-    "app": {"base", "protocol", "net", "storage", "raft", "cluster", "replication", "coordinator", "server", "admin",
+    "txn": {"base", "protocol"},
+    "server": {"base", "protocol", "net", "storage", "raft", "cluster", "replication", "coordinator", "txn"},
+    "admin": {"base", "protocol", "net", "storage", "raft", "cluster", "replication", "coordinator", "txn", "server"},
+    "app": {"base", "protocol", "net", "storage", "raft", "cluster", "replication", "coordinator", "txn", "server", "admin",
             "cli"},
     "cli": {"base", "protocol"},
 }
