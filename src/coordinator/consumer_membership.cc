@@ -247,12 +247,15 @@ void group_coordinator::impl::delete_consumer_group(consumer_group& g,
             }
         }
     }
+    std::vector<pending_offsets::topic_partition> pending_removed = tombstone_pending_offsets(group_id, records);
     // Kafka's ConsumerGroup.createGroupTombstoneRecords for a group without members.
     records.push_back(encode(consumer_tombstone(consumer_group_target_assignment_metadata_type, group_id)));
     records.push_back(encode(consumer_tombstone(consumer_group_partition_metadata_type, group_id)));
     records.push_back(encode(consumer_tombstone(consumer_group_metadata_type, group_id)));
+    const uint64_t order = next_log_order;
     write(g.partition, std::move(records),
-          [this, group_id, removed = std::move(removed), out = std::move(out), done = std::move(done)](error_code e) mutable {
+          [this, group_id, order, removed = std::move(removed), pending_removed = std::move(pending_removed),
+           out = std::move(out), done = std::move(done)](error_code e) mutable {
               if (e != error_code::none) {
                   out.error_code = append_error_to_response(e);
                   return done(std::move(out));
@@ -261,6 +264,7 @@ void group_coordinator::impl::delete_consumer_group(consumer_group& g,
                   const offset_and_metadata* now = offsets.find(group_id, topic, p);
                   if (now && *now == value) offsets.erase(group_id, topic, p);
               }
+              for (const auto& tp : pending_removed) erase_pending_before(group_id, tp.topic, tp.partition, order);
               consumer_group* g = find_consumer_group(group_id);
               if (g && g->members.empty()) drop_consumer_group(group_id);
               log::info("group {}: deleted", group_id);
@@ -285,7 +289,8 @@ void group_coordinator::impl::expire_consumer_offsets(const consumer_group& g, i
             for (const auto& [partition, o] : parts) {
                 bool is_expired = o.expire_timestamp_ms ? now_ms >= *o.expire_timestamp_ms
                                                         : now_ms - o.commit_timestamp_ms >= config.offsets_retention_ms;
-                if (is_expired) {
+                // Not while a transaction may still commit an offset there (Kafka 4.0).
+                if (is_expired && !has_pending_transactional_offsets(g.group_id, topic, partition)) {
                     records.push_back(offset_tombstone(g.group_id, topic, partition));
                     expired.emplace_back(topic, partition);
                 } else {
@@ -294,7 +299,7 @@ void group_coordinator::impl::expire_consumer_offsets(const consumer_group& g, i
             }
         }
     }
-    delete_group = all_expired && g.state() == consumer_group_state::empty;
+    delete_group = all_expired && !pending.contains(g.group_id) && g.state() == consumer_group_state::empty;
     if (delete_group) {
         records.push_back(encode(consumer_tombstone(consumer_group_target_assignment_metadata_type, g.group_id)));
         records.push_back(encode(consumer_tombstone(consumer_group_partition_metadata_type, g.group_id)));

@@ -7,7 +7,8 @@
 //
 // Changes to memory happen after the records describing them are durable: committed offsets
 // and deleted groups when the append succeeds; a rebalance's assignment when the leader's
-// SyncGroup record is written. Parked JoinGroup/SyncGroup answers may be given synchronously
+// SyncGroup record is written. The exception: a transaction's offsets are pending from their
+// append on (txn_offsets.cc). Parked JoinGroup/SyncGroup answers may be given synchronously
 // inside any call; callers must not re-enter the coordinator from a `done` callback.
 #include <cstdint>
 #include <deque>
@@ -21,6 +22,7 @@
 #include "coordinator/consumer_group.h"
 #include "coordinator/group_coordinator.h"
 #include "coordinator/offset_store.h"
+#include "coordinator/pending_offsets.h"
 
 namespace sluice::coordinator {
 
@@ -53,6 +55,10 @@ struct group_coordinator::impl {
     uint64_t skipped = 0;
     std::map<std::string, std::unique_ptr<classic_group>> groups;
     offset_store offsets;
+    pending_offsets pending; // KIP-98 transactional offsets awaiting their marker (txn_offsets.cc)
+    // The order of every record written or replayed (offset_and_metadata::log_order); appends
+    // to a partition land in the order write() is called.
+    uint64_t next_log_order = 1;
 
     // ---- routing, groups --------------------------------------------------------------------
     int32_t partition_of(const std::string& group_id) const noexcept;
@@ -80,7 +86,12 @@ struct group_coordinator::impl {
     // ---- writes -----------------------------------------------------------------------------
     // Appends to the partition; `done` gets the append's error, NOT_COORDINATOR when the
     // partition was unloaded or reloaded meanwhile, and never runs after the coordinator is gone.
-    void write(int32_t partition, std::vector<offsets_record> records, std::function<void(error_code)> done);
+    // Returns the log order of the first record (the others follow it one by one).
+    uint64_t write(int32_t partition, std::vector<offsets_record> records, std::function<void(error_code)> done);
+    // The same as one transactional batch of the producer (KIP-98).
+    uint64_t write_transactional(int32_t partition, model::producer_id producer_id, model::producer_epoch producer_epoch,
+                                 std::vector<offsets_record> records, std::function<void(error_code)> done);
+    std::function<void(error_code)> guard_write(int32_t partition, std::function<void(error_code)> done);
     msg::group_metadata_value group_metadata(const classic_group& g,
                                              const std::map<std::string, byte_buffer>& assignment) const;
 
@@ -152,12 +163,31 @@ struct group_coordinator::impl {
     msg::offset_fetch_response::offset_fetch_response_group
     offset_fetch(const msg::offset_fetch_request::offset_fetch_request_group& request, bool require_stable) const;
     void offset_delete(const msg::offset_delete_request& request, callback<msg::offset_delete_response> done);
-    bool has_pending_transactional_offsets(const std::string&, const std::string&, int32_t) const { return false; }
+    bool has_pending_transactional_offsets(const std::string& group_id, const std::string& topic, int32_t partition) const {
+        return pending.contains(group_id, topic, partition);
+    }
     void topics_deleted(const std::vector<std::string>& topics);
     void schedule_retention();
     void expire_offsets();
     bool expire_group_offsets(const classic_group& g, int64_t now_ms, std::vector<offsets_record>& records,
                               std::vector<std::pair<std::string, int32_t>>& expired) const;
+
+    // ---- transactional offsets (txn_offsets.cc) ----------------------------------------------
+    void txn_offset_commit(int16_t version, msg::txn_offset_commit_request&& request,
+                           callback<msg::txn_offset_commit_response> done);
+    error_code validate_txn_offset_commit(const msg::txn_offset_commit_request& request);
+    // Tombstones (appended to `records`) for the group's offsets pending in transactions that
+    // have no committed offset (those get one anyway); returns every pending partition.
+    std::vector<pending_offsets::topic_partition> tombstone_pending_offsets(const std::string& group_id,
+                                                                           std::vector<offsets_record>& records) const;
+    // A COMMIT/ABORT marker of the producer in the partition (written or replayed).
+    void end_transaction(int32_t partition, int64_t producer_id, bool commit);
+    // After a tombstone batch starting at `log_order` is durable: the pending offsets it
+    // deletes go too (Kafka's replay of an offset tombstone).
+    void erase_pending_before(const std::string& group_id, const std::string& topic, int32_t partition,
+                              uint64_t log_order) {
+        pending.erase(group_id, topic, partition, log_order);
+    }
 
     // ---- KIP-848 consumer groups (consumer_heartbeat.cc, consumer_membership.cc) ------------
     std::map<std::string, std::unique_ptr<consumer_group>> consumer_groups; // never a key of `groups` too
@@ -209,7 +239,7 @@ struct group_coordinator::impl {
                                                                      const std::vector<std::string>& types) const;
 
     // ---- loading (loading.cc) ---------------------------------------------------------------
-    void replay(int32_t partition, byte_view key, std::optional<byte_view> value);
+    void replay(int32_t partition, int64_t producer_id, byte_view key, std::optional<byte_view> value);
     void replay_consumer_record(int32_t partition, const consumer_record& record);
     void complete_load(int32_t partition);
     void unload(int32_t partition);

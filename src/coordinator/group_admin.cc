@@ -139,9 +139,12 @@ void group_coordinator::impl::delete_group(const std::string& group_id,
             }
         }
     }
+    std::vector<pending_offsets::topic_partition> pending_removed = tombstone_pending_offsets(group_id, records);
     records.push_back(group_tombstone(group_id));
+    const uint64_t order = next_log_order;
     write(g->partition(), std::move(records),
-          [this, group_id, removed = std::move(removed), out = std::move(out), done = std::move(done)](error_code e) mutable {
+          [this, group_id, order, removed = std::move(removed), pending_removed = std::move(pending_removed),
+           out = std::move(out), done = std::move(done)](error_code e) mutable {
               if (e != error_code::none) {
                   out.error_code = append_error_to_response(e);
                   return done(std::move(out));
@@ -150,11 +153,12 @@ void group_coordinator::impl::delete_group(const std::string& group_id,
                   const offset_and_metadata* now = offsets.find(group_id, topic, p);
                   if (now && *now == value) offsets.erase(group_id, topic, p);
               }
+              for (const auto& tp : pending_removed) erase_pending_before(group_id, tp.topic, tp.partition, order);
               // A member that joined or a commit that arrived meanwhile keeps the group (its next
               // record recreates it on replay).
               classic_group* g = find_group(group_id);
               if (g && g->in_state(group_state::empty) && g->empty_of_members() && g->pending_count() == 0 &&
-                  !offsets.group(group_id))
+                  !offsets.group(group_id) && !pending.contains(group_id))
                   drop_group(group_id);
               log::info("group {}: deleted", group_id);
               out.error_code = error_code::none;

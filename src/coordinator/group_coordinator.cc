@@ -111,17 +111,36 @@ void group_coordinator::impl::cancel(const std::string& key) {
     keyed_timers.erase(it);
 }
 
-void group_coordinator::impl::write(int32_t partition, std::vector<offsets_record> records,
-                                    std::function<void(error_code)> done) {
+std::function<void(error_code)> group_coordinator::impl::guard_write(int32_t partition,
+                                                                    std::function<void(error_code)> done) {
     auto it = partitions.find(partition);
     uint64_t epoch = it == partitions.end() ? 0 : it->second.epoch;
     std::weak_ptr<bool> token = alive;
-    log.append(partition, std::move(records), [this, token, partition, epoch, done = std::move(done)](error_code e) {
+    return [this, token, partition, epoch, done = std::move(done)](error_code e) {
         if (token.expired()) return;
         auto p = partitions.find(partition);
         bool current = p != partitions.end() && p->second.epoch == epoch && p->second.status == load_status::loaded;
         done(current ? e : error_code::not_coordinator);
-    });
+    };
+}
+
+uint64_t group_coordinator::impl::write(int32_t partition, std::vector<offsets_record> records,
+                                        std::function<void(error_code)> done) {
+    const uint64_t first = next_log_order;
+    next_log_order += records.size();
+    log.append(partition, std::move(records), guard_write(partition, std::move(done)));
+    return first;
+}
+
+uint64_t group_coordinator::impl::write_transactional(int32_t partition, model::producer_id producer_id,
+                                                      model::producer_epoch producer_epoch,
+                                                      std::vector<offsets_record> records,
+                                                      std::function<void(error_code)> done) {
+    const uint64_t first = next_log_order;
+    next_log_order += records.size();
+    log.append_transactional(partition, producer_id, producer_epoch, std::move(records),
+                             guard_write(partition, std::move(done)));
+    return first;
 }
 
 msg::group_metadata_value group_coordinator::impl::group_metadata(
@@ -162,8 +181,16 @@ void group_coordinator::begin_load(int32_t partition) {
     _impl->partitions[partition] = impl::partition_entry{impl::load_status::loading, _impl->next_epoch++};
 }
 
-void group_coordinator::replay(int32_t partition, byte_view key, std::optional<byte_view> value) {
-    _impl->replay(partition, key, value);
+void group_coordinator::replay(int32_t partition, model::producer_id producer_id, byte_view key,
+                               std::optional<byte_view> value) {
+    _impl->replay(partition, producer_id.value(), key, value);
+}
+
+void group_coordinator::replay_end_txn(int32_t partition, model::producer_id producer_id, bool commit) {
+    auto p = _impl->partitions.find(partition);
+    SLUICE_ASSERT(p != _impl->partitions.end() && p->second.status == impl::load_status::loading,
+                  "replay_end_txn() only between begin_load() and complete_load()");
+    _impl->end_transaction(partition, producer_id.value(), commit);
 }
 
 void group_coordinator::complete_load(int32_t partition) { _impl->complete_load(partition); }
@@ -236,6 +263,16 @@ void group_coordinator::offset_fetch(int16_t version,
 void group_coordinator::offset_delete(int16_t version, const msg::offset_delete_request& request,
                                       callback<msg::offset_delete_response> done) {
     _impl->offset_delete(request, std::move(done));
+}
+
+void group_coordinator::txn_offset_commit(int16_t version, msg::txn_offset_commit_request request,
+                                          callback<msg::txn_offset_commit_response> done) {
+    _impl->txn_offset_commit(version, std::move(request), std::move(done));
+}
+
+void group_coordinator::complete_transaction(int32_t partition, model::producer_id producer_id, bool commit) {
+    if (!loaded(partition)) return;
+    _impl->end_transaction(partition, producer_id.value(), commit);
 }
 
 void group_coordinator::describe_group(int16_t version, const std::string& group_id,

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "base/bytes.h"
+#include "base/ids.h"
 #include "base/scheduler.h"
 #include "base/uuid.h"
 #include "protocol/error_code.h"
@@ -28,6 +29,7 @@
 #include "protocol/generated/api_014_sync_group.h"
 #include "protocol/generated/api_015_describe_groups.h"
 #include "protocol/generated/api_016_list_groups.h"
+#include "protocol/generated/api_028_txn_offset_commit.h"
 #include "protocol/generated/api_042_delete_groups.h"
 #include "protocol/generated/api_047_offset_delete.h"
 #include "protocol/generated/api_068_consumer_group_heartbeat.h"
@@ -82,11 +84,17 @@ struct offsets_record {
 // __consumer_offsets-<partition> and calls done on the coordinator's shard once they are
 // durable (error_code::none) or failed (e.g. NOT_COORDINATOR, KAFKA_STORAGE_ERROR; the
 // coordinator maps a failure to the error Kafka answers: COORDINATOR_NOT_AVAILABLE etc.).
+// append_transactional() does the same with one transactional batch of the producer (KIP-98:
+// TxnOffsetCommit); its records count only once a COMMIT marker of that producer follows them
+// in the partition. Appends to one partition land in the order they are called.
 class offsets_log {
 public:
     virtual ~offsets_log() = default;
     virtual void append(int32_t partition, std::vector<offsets_record> records,
                         std::function<void(protocol::error_code)> done) = 0;
+    virtual void append_transactional(int32_t partition, model::producer_id producer_id,
+                                      model::producer_epoch producer_epoch, std::vector<offsets_record> records,
+                                      std::function<void(protocol::error_code)> done) = 0;
 };
 
 // Who sent a JoinGroup (DescribeGroups shows it).
@@ -112,8 +120,15 @@ public:
     // (or unloaded), NOT_COORDINATOR.
     void begin_load(int32_t partition);
     // A record Kafka or Sluice wrote (types 0, 1, 2; unknown types and undecodable records are
-    // skipped and counted, never fatal).
-    void replay(int32_t partition, byte_view key, std::optional<byte_view> value);
+    // skipped and counted, never fatal). `producer_id`: the batch's when it is transactional,
+    // else model::no_producer_id; a transactional offset commit stays pending until the
+    // producer's marker is replayed.
+    void replay(int32_t partition, model::producer_id producer_id, byte_view key, std::optional<byte_view> value);
+    void replay(int32_t partition, byte_view key, std::optional<byte_view> value) {
+        replay(partition, model::no_producer_id, key, value);
+    }
+    // A control batch's COMMIT (commit = true) or ABORT marker of the producer.
+    void replay_end_txn(int32_t partition, model::producer_id producer_id, bool commit);
     void complete_load(int32_t partition);
     // No longer coordinator (partition deleted, shutdown): pending joins/syncs are answered
     // NOT_COORDINATOR, timers cancelled, state dropped.
@@ -161,6 +176,19 @@ public:
                       bool require_stable, callback<protocol::msg::offset_fetch_response::offset_fetch_response_group> done);
     void offset_delete(int16_t version, const protocol::msg::offset_delete_request& request,
                        callback<protocol::msg::offset_delete_response> done);
+
+    // ---- Transactional offsets (KIP-98) ------------------------------------------------------
+    // TxnOffsetCommit v0-5 (topics that do not exist already answered by the server and
+    // removed). The offsets are written as one transactional batch of the request's producer;
+    // once durable the answer is given and they are pending: OffsetFetch does not show them
+    // (require_stable answers UNSTABLE_OFFSET_COMMIT) until complete_transaction.
+    void txn_offset_commit(int16_t version, protocol::msg::txn_offset_commit_request request,
+                           callback<protocol::msg::txn_offset_commit_response> done);
+    // The server appended a COMMIT (commit = true) or ABORT marker of the producer to
+    // __consumer_offsets-<partition>: its pending offsets of that partition's groups become
+    // committed (unless an offset of the same partition was written after them) or are dropped.
+    // Nothing for a partition not loaded here (a later load replays the marker).
+    void complete_transaction(int32_t partition, model::producer_id producer_id, bool commit);
 
     // ---- Groups -------------------------------------------------------------------------------
     // One group each; the server splits requests by coordinator and gathers the answers.

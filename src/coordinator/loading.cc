@@ -39,19 +39,28 @@ std::unique_ptr<classic_group> group_from_record(const std::string& group_id, in
 
 } // namespace
 
-void group_coordinator::impl::replay(int32_t partition, byte_view key, std::optional<byte_view> value) {
+void group_coordinator::impl::replay(int32_t partition, int64_t producer_id, byte_view key,
+                                     std::optional<byte_view> value) {
     auto p = partitions.find(partition);
     SLUICE_ASSERT(p != partitions.end() && p->second.status == load_status::loading,
                   "replay() only between begin_load() and complete_load()");
+    const uint64_t order = next_log_order++;
     decoded_record record = decode_record(key, value);
     if (auto* o = std::get_if<decoded_offset>(&record)) {
         if (!o->value) {
+            // Kafka 4.0: a tombstone deletes the committed offset and every pending one.
             offsets.erase(o->group, o->topic, o->partition);
+            pending.erase(o->group, o->topic, o->partition);
             return;
         }
         // Offsets of a group without metadata: a "simple" group (Empty, no protocol type).
         if (!find_group(o->group) && !find_consumer_group(o->group)) create_group(o->group);
-        offsets.put(o->group, o->topic, o->partition, std::move(*o->value));
+        o->value->log_order = order;
+        // KIP-98: an offset of a transactional batch waits for the producer's marker.
+        if (producer_id != model::no_producer_id.value())
+            pending.add({partition, producer_id}, o->group, o->topic, o->partition, std::move(*o->value));
+        else
+            offsets.put(o->group, o->topic, o->partition, std::move(*o->value));
     } else if (auto* gr = std::get_if<decoded_group>(&record)) {
         if (!gr->value) {
             groups.erase(gr->group);
@@ -127,6 +136,7 @@ void group_coordinator::impl::unload(int32_t partition) {
     for (const auto& [group_id, topics] : offsets.all())
         if (partition_of(group_id) == partition) with_offsets.push_back(group_id);
     for (const auto& id : with_offsets) offsets.erase_group(id);
+    pending.drop_partition(partition);
     partitions.erase(partition);
     if (partitions.empty() && retention_timer != 0) {
         timers.cancel(retention_timer);

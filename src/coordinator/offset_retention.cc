@@ -21,7 +21,8 @@ bool group_coordinator::impl::expire_group_offsets(const classic_group& g, int64
                                                    std::vector<offsets_record>& records,
                                                    std::vector<std::pair<std::string, int32_t>>& expired) const {
     const offset_store::topics* topics = offsets.group(g.group_id());
-    if (!topics) return true;
+    // A group with offsets pending in a transaction is not empty of offsets (Kafka 4.0).
+    if (!topics) return !pending.contains(g.group_id());
     // KIP-211: offsets of an Empty group expire `retention` after it became Empty (after their
     // commit when the record predates state timestamps); a Stable consumer group's offsets of
     // topics it no longer subscribes to, and a simple group's offsets, `retention` after commit.
@@ -56,7 +57,7 @@ bool group_coordinator::impl::expire_group_offsets(const classic_group& g, int64
             }
         }
     }
-    return all_expired;
+    return all_expired && !pending.contains(g.group_id());
 }
 
 void group_coordinator::impl::expire_offsets() {
@@ -106,13 +107,14 @@ void group_coordinator::impl::expire_offsets() {
                 }
                 if (c.consumer) {
                     consumer_group* cg = find_consumer_group(c.group_id);
-                    if (c.delete_group && cg && cg->members.empty() && !offsets.group(c.group_id))
+                    if (c.delete_group && cg && cg->members.empty() && !offsets.group(c.group_id) &&
+                        !pending.contains(c.group_id))
                         drop_consumer_group(c.group_id);
                     continue;
                 }
                 classic_group* g = find_group(c.group_id);
                 if (c.delete_group && g && g->in_state(group_state::empty) && g->empty_of_members() &&
-                    g->pending_count() == 0 && !offsets.group(c.group_id))
+                    g->pending_count() == 0 && !offsets.group(c.group_id) && !pending.contains(c.group_id))
                     drop_group(c.group_id);
             }
         });

@@ -18,6 +18,17 @@ public:
     void put(const std::string& group, const std::string& topic, int32_t partition, offset_and_metadata o) {
         _groups[group][topic][partition] = std::move(o);
     }
+    // Keeps whichever of the two was written last (log_order): an append that becomes durable
+    // after a transaction's marker must not hide the newer transactional offset.
+    void put_if_newer(const std::string& group, const std::string& topic, int32_t partition, offset_and_metadata o) {
+        auto& slot = _groups[group][topic];
+        auto it = slot.find(partition);
+        if (it == slot.end()) {
+            slot.emplace(partition, std::move(o));
+        } else if (o.log_order >= it->second.log_order) {
+            it->second = std::move(o);
+        }
+    }
     void erase(const std::string& group, const std::string& topic, int32_t partition) {
         auto g = _groups.find(group);
         if (g == _groups.end()) return;

@@ -83,12 +83,14 @@ void group_coordinator::impl::offset_commit(int16_t version, msg::offset_commit_
                 continue;
             }
             offset_and_metadata o{p.committed_offset.value(), p.committed_leader_epoch.value(),
-                                  p.committed_metadata.value_or(""), now, expire};
+                                  p.committed_metadata.value_or(""), now, expire, 0};
             records.push_back(offset_commit_record(request.group_id, t.name, p.partition_index.value(), o));
             commits.push_back({t.name, p.partition_index.value(), std::move(o)});
         }
     }
     if (records.empty()) return done(std::move(response));
+    // The log order write() gives the records (commits[i] is records[i]).
+    for (size_t i = 0; i < commits.size(); ++i) commits[i].value.log_order = next_log_order + i;
     std::string group_id = request.group_id;
     write(partition_of(group_id), std::move(records),
           [this, group_id, existed, commits = std::move(commits), response = std::move(response),
@@ -102,7 +104,8 @@ void group_coordinator::impl::offset_commit(int16_t version, msg::offset_commit_
                   return done(std::move(response));
               }
               if (!find_group(group_id) && !find_consumer_group(group_id)) create_group(group_id);
-              for (auto& c : commits) offsets.put(group_id, c.topic, c.partition, std::move(c.value));
+              // A transaction committed meanwhile may have put a newer offset there.
+              for (auto& c : commits) offsets.put_if_newer(group_id, c.topic, c.partition, std::move(c.value));
               done(std::move(response));
           });
 }
@@ -199,7 +202,9 @@ void group_coordinator::impl::offset_delete(const msg::offset_delete_request& re
             auto& rp = rt.partitions.emplace_back();
             rp.partition_index = p.partition_index;
             rp.error_code = subscribed ? error_code::group_subscribed_to_topic : error_code::none;
-            if (!subscribed && offsets.find(request.group_id, t.name, p.partition_index.value())) {
+            // Kafka 4.0: a tombstone also for an offset only pending in a transaction.
+            if (!subscribed && (offsets.find(request.group_id, t.name, p.partition_index.value()) ||
+                                pending.contains(request.group_id, t.name, p.partition_index.value()))) {
                 records.push_back(offset_tombstone(request.group_id, t.name, p.partition_index.value()));
                 deleted.emplace_back(t.name, p.partition_index.value());
             }
@@ -207,15 +212,19 @@ void group_coordinator::impl::offset_delete(const msg::offset_delete_request& re
     }
     if (records.empty()) return done(std::move(response));
     std::string group_id = request.group_id;
+    const uint64_t order = next_log_order;
     write(partition, std::move(records),
-          [this, group_id, deleted = std::move(deleted), response = std::move(response),
+          [this, group_id, order, deleted = std::move(deleted), response = std::move(response),
            done = std::move(done)](error_code e) mutable {
               if (e != error_code::none) {
                   msg::offset_delete_response failed;
                   failed.error_code = append_error_to_response(e);
                   return done(std::move(failed));
               }
-              for (const auto& [topic, partition] : deleted) offsets.erase(group_id, topic, partition);
+              for (const auto& [topic, partition] : deleted) {
+                  offsets.erase(group_id, topic, partition);
+                  erase_pending_before(group_id, topic, partition, order);
+              }
               done(std::move(response));
           });
 }
@@ -223,6 +232,8 @@ void group_coordinator::impl::offset_delete(const msg::offset_delete_request& re
 void group_coordinator::impl::topics_deleted(const std::vector<std::string>& topics) {
     std::map<int32_t, std::vector<offsets_record>> records;
     std::map<int32_t, std::vector<std::tuple<std::string, std::string, offset_and_metadata, int32_t>>> erased;
+    // Offsets only pending in a transaction get a tombstone too (Kafka 4.0 onTopicsDeleted).
+    std::map<int32_t, std::vector<std::tuple<std::string, std::string, int32_t>>> erased_pending;
     for (const auto& [group_id, by_topic] : offsets.all()) {
         int32_t partition = partition_of(group_id);
         if (partition_error(group_id) != error_code::none) continue;
@@ -235,17 +246,33 @@ void group_coordinator::impl::topics_deleted(const std::vector<std::string>& top
             }
         }
     }
+    for (const auto& topic : topics) {
+        for (const auto& group_id : pending.groups_with(topic)) {
+            if (partition_error(group_id) != error_code::none) continue;
+            const int32_t partition = partition_of(group_id);
+            for (const auto& tp : pending.partitions_of(group_id)) {
+                if (tp.topic != topic) continue;
+                if (!offsets.find(group_id, topic, tp.partition))
+                    records[partition].push_back(offset_tombstone(group_id, topic, tp.partition));
+                erased_pending[partition].emplace_back(group_id, topic, tp.partition);
+            }
+        }
+    }
     for (auto& [partition, batch] : records) {
-        write(partition, std::move(batch), [this, gone = std::move(erased[partition])](error_code e) {
-            if (e != error_code::none) {
-                log::warn("removing offsets of deleted topics failed: {}", protocol::name(e));
-                return;
-            }
-            for (const auto& [group_id, topic, value, p] : gone) {
-                const offset_and_metadata* now = offsets.find(group_id, topic, p);
-                if (now && *now == value) offsets.erase(group_id, topic, p);
-            }
-        });
+        const uint64_t order = next_log_order;
+        write(partition, std::move(batch),
+              [this, order, gone = std::move(erased[partition]),
+               gone_pending = std::move(erased_pending[partition])](error_code e) {
+                  if (e != error_code::none) {
+                      log::warn("removing offsets of deleted topics failed: {}", protocol::name(e));
+                      return;
+                  }
+                  for (const auto& [group_id, topic, value, p] : gone) {
+                      const offset_and_metadata* now = offsets.find(group_id, topic, p);
+                      if (now && *now == value) offsets.erase(group_id, topic, p);
+                  }
+                  for (const auto& [group_id, topic, p] : gone_pending) erase_pending_before(group_id, topic, p, order);
+              });
     }
 }
 

@@ -29,6 +29,10 @@ struct offset_and_metadata {
     std::string metadata;
     int64_t commit_timestamp_ms = 0;
     std::optional<int64_t> expire_timestamp_ms; // only from OffsetCommit v2-4 with a retention time
+    // Where its record is in the partition's log, as this coordinator saw it (replay order, or
+    // append order for its own writes); not part of the record. A transaction's offset replaces
+    // a committed one only when written after it (Kafka 4.0 OffsetAndMetadata.recordOffset).
+    uint64_t log_order = 0;
     bool operator==(const offset_and_metadata&) const = default;
 };
 

@@ -4,6 +4,7 @@
 
 #include "base/log.h"
 #include "protocol/compression.h"
+#include "protocol/control_record.h"
 #include "protocol/record_batch.h"
 #include "protocol/record_batch_builder.h"
 #include "protocol/record_reader.h"
@@ -88,13 +89,37 @@ void group_shard::cancel(timer_id id) {
 
 void group_shard::append(int32_t index, std::vector<coordinator::offsets_record> records,
                          std::function<void(protocol::error_code)> done) {
+    append_batch(index, protocol::batch_builder_options{}, std::move(records), std::move(done));
+}
+
+void group_shard::append_transactional(int32_t index, model::producer_id producer_id,
+                                       model::producer_epoch producer_epoch,
+                                       std::vector<coordinator::offsets_record> records,
+                                       std::function<void(protocol::error_code)> done) {
+    protocol::batch_builder_options options;
+    options.producer_id = producer_id;
+    options.producer_epoch = producer_epoch;
+    // Kafka 4.0's CoordinatorRuntime (and the older GroupMetadataManager.storeOffsets) build the
+    // batch with base sequence 0, not RecordBatch.NO_SEQUENCE.
+    options.base_sequence = 0;
+    options.transactional = true;
+    append_batch(index, options, std::move(records), std::move(done));
+}
+
+void group_shard::complete_transaction(int32_t partition, model::producer_id producer_id, bool commit) {
+    if (_stopped || !_loaded.contains(partition)) return;
+    _coordinator->complete_transaction(partition, producer_id, commit);
+}
+
+void group_shard::append_batch(int32_t index, const protocol::batch_builder_options& options,
+                               std::vector<coordinator::offsets_record> records,
+                               std::function<void(protocol::error_code)> done) {
     auto answer = [this, &done](protocol::error_code e) {
         asio::post(_executor, [done = std::move(done), e] { done(e); });
     };
     partition* p = _stopped || !_loaded.contains(index) ? nullptr : _shard.lookup(consumer_offsets_topic, index);
     if (p == nullptr) return answer(protocol::error_code::not_coordinator);
     if (records.empty()) return answer(protocol::error_code::none);
-    protocol::batch_builder_options options;
     protocol::record_batch_builder builder(options);
     const int64_t now = now_ms();
     for (const auto& r : records) {
@@ -119,6 +144,19 @@ void group_shard::append(int32_t index, std::vector<coordinator::offsets_record>
                                                             : protocol::error_code::kafka_storage_error;
         asio::post(_executor, [done = std::move(done), code] { done(code); });
     });
+}
+
+void group_shard::replay_control_batch(int32_t index, const protocol::record_batch_view& batch) {
+    // A control batch is never compressed and holds one record: its key says COMMIT or ABORT
+    // (other control types do not occur in partition logs and are skipped, as Kafka does).
+    protocol::record_reader reader(batch.records_bytes());
+    protocol::record_view record;
+    while (reader.next(record)) {
+        protocol::control_key key;
+        if (!protocol::parse_control_key(record.key, key)) continue;
+        if (key.type == protocol::control_record_type::commit || key.type == protocol::control_record_type::abort)
+            _coordinator->replay_end_txn(index, batch.producer_id(), key.type == protocol::control_record_type::commit);
+    }
 }
 
 void group_shard::load(int32_t index, partition& p) {
@@ -148,7 +186,14 @@ void group_shard::load(int32_t index, partition& p) {
         if (batches.empty()) break;
         for (const auto& batch : batches) {
             next = model::offset{batch.base_offset().value() + batch.last_offset_delta() + 1};
-            if (batch.is_control()) continue;
+            if (batch.is_control()) {
+                replay_control_batch(index, batch);
+                continue;
+            }
+            // Only a transactional batch's records wait for a marker (Kafka's coordinator
+            // writes no other batch with a producer id).
+            const model::producer_id producer =
+                batch.is_transactional() ? batch.producer_id() : model::no_producer_id;
             byte_view section = batch.records_bytes();
             if (batch.compression() != protocol::compression_type::none) {
                 if (protocol::decompress_into(batch.compression(), section, replay_decompressed_max, scratch) !=
@@ -163,7 +208,7 @@ void group_shard::load(int32_t index, partition& p) {
             protocol::record_view record;
             while (reader.next(record)) {
                 if (!record.key) continue;
-                _coordinator->replay(index, *record.key, record.value);
+                _coordinator->replay(index, producer, *record.key, record.value);
                 ++records;
             }
         }

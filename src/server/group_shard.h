@@ -3,9 +3,11 @@
 // shard's coordinator::group_coordinator and gives it
 // - a scheduler: wall-clock time and asio timers on the shard's loop;
 // - an offsets_log: records appended as one uncompressed batch to __consumer_offsets-<p> (a
-//   partition this shard owns), answered once fdatasync made them durable;
+//   partition this shard owns; transactional for TxnOffsetCommit), answered once fdatasync made
+//   them durable;
 // and keeps its partitions in step with the metadata: after each reconcile, partitions of
-// __consumer_offsets the shard now owns are loaded (every record replayed, in offset order) and
+// __consumer_offsets the shard now owns are loaded (every record replayed, in offset order, with
+// the producer id of transactional batches, and transaction markers) and
 // those it lost are unloaded; committed offsets of deleted topics are dropped.
 //
 // Threads: the owning shard's only.
@@ -22,6 +24,7 @@
 
 #include "cluster/metadata_image.h"
 #include "coordinator/group_coordinator.h"
+#include "protocol/record_batch_builder.h"
 #include "storage/log_settings.h"
 
 namespace sluice::server {
@@ -56,9 +59,22 @@ public:
     // coordinator::offsets_log
     void append(int32_t partition, std::vector<coordinator::offsets_record> records,
                 std::function<void(protocol::error_code)> done) override;
+    // KIP-98 TxnOffsetCommit: one transactional batch with the producer's id and epoch and base
+    // sequence 0, as Kafka 4.0's coordinator runtime writes it.
+    void append_transactional(int32_t partition, model::producer_id producer_id, model::producer_epoch producer_epoch,
+                              std::vector<coordinator::offsets_record> records,
+                              std::function<void(protocol::error_code)> done) override;
+
+    // The marker writer appended a COMMIT (commit = true) or ABORT marker of the producer to
+    // __consumer_offsets-<partition>: the producer's pending transactional offsets there are
+    // committed or dropped. Call right after the append, on this shard.
+    void complete_transaction(int32_t partition, model::producer_id producer_id, bool commit);
 
 private:
     void load(int32_t index, partition& p);
+    void replay_control_batch(int32_t index, const protocol::record_batch_view& batch);
+    void append_batch(int32_t index, const protocol::batch_builder_options& options,
+                      std::vector<coordinator::offsets_record> records, std::function<void(protocol::error_code)> done);
 
     shard_partitions& _shard;
     asio::any_io_executor _executor;

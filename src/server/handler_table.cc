@@ -21,7 +21,7 @@ handler_table::handler_table() {
                                  &handlers::find_coordinator, &handlers::offset_commit, &handlers::offset_fetch,
                                  &handlers::join_group, &handlers::heartbeat, &handlers::leave_group,
                                  &handlers::sync_group, &handlers::describe_groups, &handlers::list_groups,
-                                 &handlers::delete_groups, &handlers::offset_delete,
+                                 &handlers::delete_groups, &handlers::offset_delete, &handlers::txn_offset_commit,
                                  &handlers::consumer_group_heartbeat, &handlers::consumer_group_describe}) {
         const protocol::api_info* api = protocol::find_api(h->api_key);
         SLUICE_ASSERT(api != nullptr, "handler for an API key the protocol does not define");

@@ -64,22 +64,46 @@ public:
         int32_t partition;
         std::vector<offsets_record> records;
         std::function<void(error_code)> done;
+        int64_t producer_id = -1; // a transactional batch's producer
+        int16_t producer_epoch = -1;
+    };
+    // What the partition holds, in order: a record (of a transactional batch when producer_id
+    // is set) or, without a record, a transaction marker.
+    struct entry {
+        int32_t partition;
+        int64_t producer_id;
+        std::optional<offsets_record> record;
+        bool commit = false;
     };
     bool complete_at_once = true;
     std::deque<append_call> pending;
     std::vector<std::pair<int32_t, offsets_record>> durable; // in append order
+    std::vector<entry> history;                              // durable records and markers
 
     void append(int32_t partition, std::vector<offsets_record> records, std::function<void(error_code)> done) override {
         pending.push_back({partition, std::move(records), std::move(done)});
         if (complete_at_once) complete(error_code::none);
+    }
+    void append_transactional(int32_t partition, model::producer_id producer_id, model::producer_epoch producer_epoch,
+                              std::vector<offsets_record> records, std::function<void(error_code)> done) override {
+        pending.push_back({partition, std::move(records), std::move(done), producer_id.value(), producer_epoch.value()});
+        if (complete_at_once) complete(error_code::none);
+    }
+    // A COMMIT/ABORT marker written after everything durable so far.
+    void marker(int32_t partition, int64_t producer_id, bool commit) {
+        history.push_back({partition, producer_id, std::nullopt, commit});
     }
     // Completes the oldest pending append.
     void complete(error_code e = error_code::none) {
         ASSERT_FALSE(pending.empty());
         append_call a = std::move(pending.front());
         pending.pop_front();
-        if (e == error_code::none)
-            for (auto& r : a.records) durable.emplace_back(a.partition, std::move(r));
+        if (e == error_code::none) {
+            for (auto& r : a.records) {
+                history.push_back({a.partition, a.producer_id, r});
+                durable.emplace_back(a.partition, std::move(r));
+            }
+        }
         a.done(e);
     }
 };

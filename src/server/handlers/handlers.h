@@ -39,6 +39,7 @@ extern const api_handler describe_groups;  // key 15, v0-5
 extern const api_handler list_groups;      // key 16, v0-5
 extern const api_handler delete_groups;    // key 42, v0-2
 extern const api_handler offset_delete;    // key 47, v0
+extern const api_handler txn_offset_commit; // key 28, v0-5 (KIP-98)
 extern const api_handler consumer_group_heartbeat; // key 68, v0 (KIP-848)
 extern const api_handler consumer_group_describe;  // key 69, v0 (KIP-848)
 

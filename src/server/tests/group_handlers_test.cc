@@ -17,6 +17,7 @@
 #include "server/dispatcher.h"
 #include "server/group_lag.h"
 #include "server/group_shard.h"
+#include "protocol/control_record.h"
 #include "protocol/record_batch_builder.h"
 #include "server/handler_table.h"
 #include "server/shard_partitions.h"
@@ -189,6 +190,96 @@ protected:
         return out;
     }
 
+    // OffsetFetch v8 of `group` for partitions of "orders": (offset, error) each.
+    std::vector<std::pair<int64_t, error_code>> fetch_orders(const std::string& group, std::vector<int32_t> parts,
+                                                              bool require_stable) {
+        msg::offset_fetch_request req;
+        req.require_stable = require_stable;
+        auto& g = req.groups.emplace_back();
+        g.group_id = group;
+        auto& t = g.topics->emplace_back();
+        t.name = "orders";
+        for (int32_t p : parts) t.partition_indexes.push_back(model::partition_id{p});
+        auto resp = call<msg::offset_fetch_response>(req, 8);
+        std::vector<std::pair<int64_t, error_code>> out;
+        for (const auto& p : resp.groups.at(0).topics.at(0).partitions)
+            out.emplace_back(p.committed_offset.value(), p.error_code);
+        return out;
+    }
+
+    msg::txn_offset_commit_response txn_commit(const std::string& group, int64_t producer_id,
+                                               std::vector<std::pair<int32_t, int64_t>> offsets,
+                                               std::vector<std::string> topics = {"orders"}) {
+        msg::txn_offset_commit_request req;
+        req.transactional_id = "tx-" + std::to_string(producer_id);
+        req.group_id = group;
+        req.producer_id = model::producer_id{producer_id};
+        req.producer_epoch = model::producer_epoch{5};
+        for (const auto& name : topics) {
+            auto& t = req.topics.emplace_back();
+            t.name = name;
+            for (auto [p, o] : offsets) {
+                auto& part = t.partitions.emplace_back();
+                part.partition_index = model::partition_id{p};
+                part.committed_offset = model::offset{o};
+            }
+        }
+        return call<msg::txn_offset_commit_response>(req, 3);
+    }
+
+    // What the lead's marker writer does: a COMMIT/ABORT control batch of the producer appended
+    // to __consumer_offsets-<partition>, then the group shard told.
+    void write_marker(int32_t partition, int64_t producer_id, bool commit, bool tell_coordinator = true) {
+        const net::shard_id owner = ctx.owner_of("__consumer_offsets", partition);
+        shards.run_on(owner, [&] {
+            protocol::batch_builder_options o;
+            o.producer_id = model::producer_id{producer_id};
+            o.producer_epoch = model::producer_epoch{5};
+            o.control = true;
+            o.transactional = true;
+            protocol::record_batch_builder builder(o);
+            const auto key = protocol::encode_control_key(commit ? protocol::control_record_type::commit
+                                                                 : protocol::control_record_type::abort);
+            const auto value = protocol::encode_end_txn_marker(0);
+            protocol::record_input in;
+            in.timestamp_ms = clock.now_ms();
+            in.key = byte_view(key.data(), key.size());
+            in.value = byte_view(value.data(), value.size());
+            builder.append(in);
+            auto built = builder.build();
+            server::partition* p = partitions[owner]->lookup("__consumer_offsets", partition);
+            ASSERT_NE(p, nullptr);
+            ASSERT_TRUE(p->log->log->append(std::span<uint8_t>(built.bytes.data(), built.bytes.size()),
+                                            model::leader_epoch{0}));
+            if (tell_coordinator) partitions[owner]->groups().complete_transaction(partition, model::producer_id{producer_id}, commit);
+        }).get();
+    }
+
+    // The batches of __consumer_offsets-<partition>, read on its shard.
+    std::vector<byte_buffer> offsets_batches(int32_t partition) {
+        const net::shard_id owner = ctx.owner_of("__consumer_offsets", partition);
+        return shards.run_on(owner, [&] {
+            std::vector<byte_buffer> out;
+            storage::log& log = *partitions[owner]->lookup("__consumer_offsets", partition)->log->log;
+            model::offset next = log.log_start_offset();
+            while (next < log.log_end_offset()) {
+                auto read = log.read(next, 1u << 20);
+                if (!read || read->range.empty()) break;
+                byte_buffer bytes(read->range.length);
+                auto got = read->range.file->read_at(read->range.position, std::span<uint8_t>(bytes.data(), bytes.size()));
+                if (!got) break;
+                std::vector<protocol::record_batch_view> batches;
+                protocol::split_batches(byte_view(bytes), batches);
+                if (batches.empty()) break;
+                for (const auto& b : batches) {
+                    out.emplace_back(b.bytes().begin(), b.bytes().end());
+                    next = model::offset{b.base_offset().value() + b.last_offset_delta() + 1};
+                }
+            }
+            return out;
+        }).get();
+    }
+
     std::filesystem::path dir;
     net::smp shards;
     storage::posix_file_system fs;
@@ -351,6 +442,65 @@ TEST_F(group_handlers, delete_groups_refuses_a_group_with_members_and_deletes_an
     EXPECT_TRUE(committed("g").empty());
     msg::list_groups_request list;
     EXPECT_TRUE(call<msg::list_groups_response>(list, 5).groups.empty());
+}
+
+TEST_F(group_handlers, txn_offset_commit_is_pending_until_its_marker_and_a_restart_replays_the_markers) {
+    msg::find_coordinator_request find;
+    find.key = "payments";
+    ASSERT_EQ(call<msg::find_coordinator_response>(find, 3).error_code, error_code::none);
+    const int32_t partition = coordinator::partition_for("payments", 4);
+
+    // Unknown topics are answered here, in request order.
+    auto c = txn_commit("payments", 4000, {{0, 100}, {1, 101}}, {"nope", "orders"});
+    ASSERT_EQ(c.topics.size(), 2u);
+    EXPECT_EQ(c.topics[0].name, "nope");
+    EXPECT_EQ(c.topics[0].partitions.at(0).error_code, error_code::unknown_topic_or_partition);
+    EXPECT_EQ(c.topics[1].name, "orders");
+    ASSERT_EQ(c.topics[1].partitions.size(), 2u);
+    for (const auto& p : c.topics[1].partitions) EXPECT_EQ(p.error_code, error_code::none);
+
+    // One transactional batch of the producer on disk (Kafka's coordinator: base sequence 0).
+    auto batches = offsets_batches(partition);
+    ASSERT_FALSE(batches.empty());
+    protocol::record_batch_view last(byte_view(batches.back()));
+    EXPECT_TRUE(last.is_transactional());
+    EXPECT_FALSE(last.is_control());
+    EXPECT_EQ(last.producer_id(), model::producer_id{4000});
+    EXPECT_EQ(last.producer_epoch(), model::producer_epoch{5});
+    EXPECT_EQ(last.base_sequence(), 0);
+    EXPECT_EQ(last.last_offset_delta(), 1);
+
+    // Pending: not committed, unstable for require_stable.
+    EXPECT_TRUE(committed("payments").empty());
+    using seen = std::vector<std::pair<int64_t, error_code>>;
+    EXPECT_EQ(fetch_orders("payments", {0, 2}, false), (seen{{-1, error_code::none}, {-1, error_code::none}}));
+    EXPECT_EQ(fetch_orders("payments", {0, 2}, true),
+              (seen{{-1, error_code::unstable_offset_commit}, {-1, error_code::none}}));
+
+    write_marker(partition, 4000, true);
+    std::map<std::pair<std::string, int32_t>, int64_t> expected{{{"orders", 0}, 100}, {{"orders", 1}, 101}};
+    EXPECT_EQ(committed("payments"), expected);
+    EXPECT_EQ(fetch_orders("payments", {0}, true), (seen{{100, error_code::none}}));
+
+    // An aborted transaction, one whose marker the coordinator learns only from the log, and
+    // one still open.
+    ASSERT_EQ(txn_commit("payments", 4001, {{2, 200}}).topics.at(0).partitions.at(0).error_code, error_code::none);
+    write_marker(partition, 4001, false);
+    ASSERT_EQ(txn_commit("payments", 4002, {{0, 300}}).topics.at(0).partitions.at(0).error_code, error_code::none);
+    write_marker(partition, 4002, true, false);
+    ASSERT_EQ(txn_commit("payments", 4003, {{2, 400}}).topics.at(0).partitions.at(0).error_code, error_code::none);
+    EXPECT_EQ(committed("payments"), expected);
+
+    // Restart: the same directory; the replay applies the markers.
+    stop_shards();
+    start_shards();
+    expected[{"orders", 0}] = 300;
+    EXPECT_EQ(committed("payments"), expected);
+    EXPECT_EQ(fetch_orders("payments", {0, 1, 2}, true),
+              (seen{{300, error_code::none}, {101, error_code::none}, {-1, error_code::unstable_offset_commit}}));
+    write_marker(partition, 4003, true);
+    expected[{"orders", 2}] = 400;
+    EXPECT_EQ(committed("payments"), expected);
 }
 
 namespace kip848 {
