@@ -13,6 +13,7 @@ handler_table::handler_table() {
                                  &handlers::produce, &handlers::fetch, &handlers::list_offsets,
                                  &handlers::delete_records, &handlers::offset_for_leader_epoch,
                                  &handlers::describe_log_dirs, &handlers::init_producer_id,
+                                 &handlers::describe_producers,
                                  // admin
                                  &handlers::create_topics, &handlers::delete_topics, &handlers::create_partitions,
                                  &handlers::describe_configs, &handlers::alter_configs,

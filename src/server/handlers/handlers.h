@@ -17,6 +17,7 @@ extern const api_handler delete_records;          // key 21, v0-2
 extern const api_handler offset_for_leader_epoch; // key 23, v2-4
 extern const api_handler describe_log_dirs;       // key 35, v1-4
 extern const api_handler init_producer_id;        // key 22, v0-5
+extern const api_handler describe_producers;      // key 61, v0
 
 // Admin: topics and configs through the controller.
 extern const api_handler create_topics;             // key 19, v2-7
