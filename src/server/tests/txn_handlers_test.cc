@@ -392,6 +392,76 @@ TEST_F(txn_handlers, commit_and_abort_write_markers_into_every_partition) {
     EXPECT_EQ(filtered.transaction_states.size(), 1u);
 }
 
+TEST_F(txn_handlers, offsets_in_a_transaction_count_after_the_commit_marker) {
+    ASSERT_EQ(find_transaction_coordinator("tx-eos").error_code, error_code::none);
+    msg::find_coordinator_request group;
+    group.key = "eos";
+    ASSERT_EQ(call<msg::find_coordinator_response>(group, 3).error_code, error_code::none);
+    auto id = init("tx-eos");
+    ASSERT_EQ(id.error_code, error_code::none);
+    msg::add_offsets_to_txn_request add;
+    add.transactional_id = "tx-eos";
+    add.producer_id = id.producer_id;
+    add.producer_epoch = id.producer_epoch;
+    add.group_id = "eos";
+    EXPECT_EQ(call<msg::add_offsets_to_txn_response>(add, 3).error_code, error_code::none);
+    msg::txn_offset_commit_request commit;
+    commit.transactional_id = "tx-eos";
+    commit.group_id = "eos";
+    commit.producer_id = id.producer_id;
+    commit.producer_epoch = id.producer_epoch;
+    auto& t = commit.topics.emplace_back();
+    t.name = "orders";
+    auto& p = t.partitions.emplace_back();
+    p.partition_index = model::partition_id{1};
+    p.committed_offset = model::offset{42};
+    auto committed = call<msg::txn_offset_commit_response>(commit, 3);
+    EXPECT_EQ(committed.topics.at(0).partitions.at(0).error_code, error_code::none);
+    auto fetch_offset = [&] {
+        msg::offset_fetch_request req;
+        req.require_stable = true;
+        auto& g = req.groups.emplace_back();
+        g.group_id = "eos";
+        auto& ft = g.topics->emplace_back();
+        ft.name = "orders";
+        ft.partition_indexes = {model::partition_id{1}};
+        return call<msg::offset_fetch_response>(req, 8).groups.at(0).topics.at(0).partitions.at(0);
+    };
+    EXPECT_EQ(fetch_offset().error_code, error_code::unstable_offset_commit); // pending until the marker
+    EXPECT_EQ(end("tx-eos", id.producer_id, id.producer_epoch, true).error_code, error_code::none);
+    wait_for_state("tx-eos", "CompleteCommit");
+    auto after = fetch_offset();
+    EXPECT_EQ(after.error_code, error_code::none);
+    EXPECT_EQ(after.committed_offset, model::offset{42});
+}
+
+TEST_F(txn_handlers, batched_add_partitions_routes_each_transaction) {
+    ASSERT_EQ(find_transaction_coordinator("a").error_code, error_code::none);
+    msg::add_partitions_to_txn_request req;
+    std::vector<std::string> ids = {"tx-a", "tx-b", "tx-c", "tx-d"};
+    for (const auto& tid : ids) {
+        auto id = init(tid);
+        ASSERT_EQ(id.error_code, error_code::none);
+        auto& t = req.transactions.emplace_back();
+        t.transactional_id = tid;
+        t.producer_id = id.producer_id;
+        t.producer_epoch = id.producer_epoch;
+        auto& topic = t.topics.emplace_back();
+        topic.name = tid == "tx-c" ? "missing" : "orders";
+        topic.partitions = {model::partition_id{0}};
+    }
+    auto resp = call<msg::add_partitions_to_txn_response>(req, 4, 1);
+    EXPECT_EQ(resp.error_code, error_code::none);
+    ASSERT_EQ(resp.results_by_transaction.size(), ids.size());
+    for (size_t i = 0; i < ids.size(); ++i) {
+        EXPECT_EQ(resp.results_by_transaction[i].transactional_id, ids[i]);
+        EXPECT_EQ(resp.results_by_transaction[i].topic_results.at(0).results_by_partition.at(0).partition_error_code,
+                  ids[i] == "tx-c" ? error_code::unknown_topic_or_partition : error_code::none);
+    }
+    EXPECT_EQ(describe("tx-a").transaction_state, "Ongoing");
+    EXPECT_EQ(describe("tx-c").transaction_state, "Empty");
+}
+
 TEST_F(txn_handlers, a_restart_replays_the_transaction_log) {
     ASSERT_EQ(find_transaction_coordinator("tx-r").error_code, error_code::none);
     auto id = init("tx-r");
