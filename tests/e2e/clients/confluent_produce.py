@@ -4,7 +4,8 @@ each to partition seq % partitions, and waits for every acknowledgement.
 
 Prints the summary of what was acknowledged (e2e_messages.summary), then "acked N errors E".
 With --print-acks, also a line "ack <partition> <offset> <seq>" per acknowledgement as it
-arrives (flushed), so a test can follow the progress while it restarts the broker.
+arrives (flushed), so a test can follow the progress while it restarts the broker; with
+--progress N, a line "progress <acked>" every N. --idempotent sets enable.idempotence.
 Exit code 0 when every message was acknowledged.
 """
 import argparse
@@ -30,6 +31,8 @@ def main():
     parser.add_argument("--batch-bytes", type=int, default=1000000, help="librdkafka batch.size")
     parser.add_argument("--timeout-s", type=int, default=120, help="per message, retries included")
     parser.add_argument("--print-acks", action="store_true")
+    parser.add_argument("--progress", type=int, default=0, help="print 'progress N' every N acknowledgements")
+    parser.add_argument("--idempotent", action="store_true", help="enable.idempotence (acks=all, <= 5 in flight)")
     args = parser.parse_args()
 
     producer = Producer({
@@ -42,6 +45,7 @@ def main():
         "message.timeout.ms": args.timeout_s * 1000,
         "queue.buffering.max.messages": 200000,
         "reconnect.backoff.max.ms": 1000,  # back soon after a broker restart
+        "enable.idempotence": args.idempotent,
     })
     acks, errors = [], []
 
@@ -51,6 +55,8 @@ def main():
             errors.append(f"{seq}: {err}")
             return
         acks.append((msg.partition(), msg.offset(), seq))
+        if args.progress and len(acks) % args.progress == 0:
+            print(f"progress {len(acks)}", flush=True)
         if args.print_acks:
             print(f"ack {msg.partition()} {msg.offset()} {seq}", flush=True)
 
