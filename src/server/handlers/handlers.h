@@ -44,4 +44,12 @@ extern const api_handler txn_offset_commit; // key 28, v0-5 (KIP-98)
 extern const api_handler consumer_group_heartbeat; // key 68, v0 (KIP-848)
 extern const api_handler consumer_group_describe;  // key 69, v0 (KIP-848)
 
+// Transactions: each transactional id's requests on the shard owning its __transaction_state
+// partition (txn_routing.h).
+extern const api_handler add_partitions_to_txn; // key 24, v0-5 (v5 served as v4)
+extern const api_handler add_offsets_to_txn;    // key 25, v0-4
+extern const api_handler end_txn;               // key 26, v0-5
+extern const api_handler describe_transactions; // key 65, v0 (KIP-664)
+extern const api_handler list_transactions;     // key 66, v0-1 (KIP-664, KIP-994)
+
 } // namespace sluice::server::handlers
