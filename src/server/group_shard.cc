@@ -3,22 +3,14 @@
 #include <asio/post.hpp>
 
 #include "base/log.h"
-#include "protocol/compression.h"
 #include "protocol/control_record.h"
 #include "protocol/record_batch.h"
 #include "protocol/record_batch_builder.h"
 #include "protocol/record_reader.h"
+#include "server/internal_partition.h"
 #include "server/shard_partitions.h"
-#include "storage/clock.h"
 
 namespace sluice::server {
-
-namespace {
-
-// The most a replayed batch may decompress to (a compressed batch Kafka wrote).
-constexpr size_t replay_decompressed_max = 256u << 20;
-
-} // namespace
 
 coordinator::group_config group_config_from(const storage::properties& p) {
     coordinator::group_config c;
@@ -55,36 +47,12 @@ coordinator::group_config group_config_from(const storage::properties& p) {
 }
 
 group_shard::group_shard(shard_partitions& shard, asio::any_io_executor executor, coordinator::group_config config)
-    : _shard(shard), _executor(std::move(executor)),
-      _coordinator(std::make_unique<coordinator::group_coordinator>(config, *this, *this)) {}
+    : _shard(shard), _executor(executor), _scheduler(std::move(executor)),
+      _coordinator(std::make_unique<coordinator::group_coordinator>(config, _scheduler, *this)) {}
 
 group_shard::~group_shard() {
-    // The coordinator's destructor may cancel timers: it goes first.
+    // The coordinator's destructor may cancel timers: it goes before the scheduler.
     _coordinator.reset();
-    for (auto& [id, timer] : _timers) timer->cancel();
-}
-
-int64_t group_shard::now_ms() const { return storage::system_clock().now_ms(); }
-
-coordinator::scheduler::timer_id group_shard::schedule(int64_t delay_ms, std::function<void()> fn) {
-    const timer_id id = _next_timer++;
-    auto timer = std::make_unique<asio::steady_timer>(_executor, std::chrono::milliseconds(std::max<int64_t>(0, delay_ms)));
-    timer->async_wait([this, id, fn = std::move(fn)](const std::error_code& ec) {
-        if (ec) return; // cancelled: the entry is already gone
-        auto it = _timers.find(id);
-        if (it == _timers.end()) return;
-        _timers.erase(it);
-        fn();
-    });
-    _timers.emplace(id, std::move(timer));
-    return id;
-}
-
-void group_shard::cancel(timer_id id) {
-    auto it = _timers.find(id);
-    if (it == _timers.end()) return;
-    it->second->cancel();
-    _timers.erase(it);
 }
 
 void group_shard::append(int32_t index, std::vector<coordinator::offsets_record> records,
@@ -114,36 +82,20 @@ void group_shard::complete_transaction(int32_t partition, model::producer_id pro
 void group_shard::append_batch(int32_t index, const protocol::batch_builder_options& options,
                                std::vector<coordinator::offsets_record> records,
                                std::function<void(protocol::error_code)> done) {
-    auto answer = [this, &done](protocol::error_code e) {
-        asio::post(_executor, [done = std::move(done), e] { done(e); });
-    };
     partition* p = _stopped || !_loaded.contains(index) ? nullptr : _shard.lookup(consumer_offsets_topic, index);
-    if (p == nullptr) return answer(protocol::error_code::not_coordinator);
-    if (records.empty()) return answer(protocol::error_code::none);
-    protocol::record_batch_builder builder(options);
-    const int64_t now = now_ms();
-    for (const auto& r : records) {
-        protocol::record_input in;
-        in.timestamp_ms = now;
-        in.key = byte_view(r.key);
-        if (r.value) in.value = byte_view(*r.value);
-        builder.append(in);
+    if (p == nullptr) {
+        asio::post(_executor, [done = std::move(done)] { done(protocol::error_code::not_coordinator); });
+        return;
     }
-    protocol::build_result built = builder.build();
-    if (!built.ok()) return answer(protocol::error_code::unknown_server_error);
-    auto appended = p->log->log->append(std::span<uint8_t>(built.bytes.data(), built.bytes.size()), model::leader_epoch{0});
-    if (!appended) {
-        log::error("{}-{}: appending group records: {}", consumer_offsets_topic, index, storage::to_string(appended.error()));
-        return answer(protocol::error_code::kafka_storage_error);
+    if (records.empty()) {
+        asio::post(_executor, [done = std::move(done)] { done(protocol::error_code::none); });
+        return;
     }
-    p->log->syncer->appended();
-    _shard.appended(*p);
-    const model::offset up_to{appended->last_offset.value() + 1};
-    p->log->syncer->wait_durable(up_to, [this, done = std::move(done)](storage::storage_errc e) mutable {
-        const auto code = e == storage::storage_errc::none ? protocol::error_code::none
-                                                            : protocol::error_code::kafka_storage_error;
-        asio::post(_executor, [done = std::move(done), code] { done(code); });
-    });
+    std::vector<internal_record> views;
+    views.reserve(records.size());
+    for (const auto& r : records)
+        views.push_back({byte_view(r.key), r.value ? std::optional<byte_view>(byte_view(*r.value)) : std::nullopt});
+    append_durably(_shard, *p, options, views, _scheduler.now_ms(), _executor, std::move(done));
 }
 
 void group_shard::replay_control_batch(int32_t index, const protocol::record_batch_view& batch) {
@@ -161,61 +113,27 @@ void group_shard::replay_control_batch(int32_t index, const protocol::record_bat
 
 void group_shard::load(int32_t index, partition& p) {
     _coordinator->begin_load(index);
-    storage::log& log = *p.log->log;
-    model::offset next = log.log_start_offset();
-    const model::offset end = log.log_end_offset();
-    byte_buffer bytes, scratch;
-    std::vector<protocol::record_batch_view> batches;
     size_t records = 0;
-    bool failed = false;
-    while (next < end && !failed) {
-        auto read = log.read(next, 1u << 20);
-        if (!read || read->range.empty()) {
-            log::error("{}-{}: reading at offset {} to load groups: {}", consumer_offsets_topic, index, next.value(),
-                       read ? "nothing to read" : storage::to_string(read.error()));
-            break;
+    const std::string name = std::string(consumer_offsets_topic) + "-" + std::to_string(index);
+    replay_log(*p.log->log, name, [&](const protocol::record_batch_view& batch, byte_view section) {
+        if (batch.is_control()) {
+            replay_control_batch(index, batch);
+            return;
         }
-        bytes.resize(read->range.length);
-        auto got = read->range.file->read_at(read->range.position, std::span<uint8_t>(bytes.data(), bytes.size()));
-        if (!got || *got != bytes.size()) {
-            log::error("{}-{}: reading a segment to load groups failed", consumer_offsets_topic, index);
-            break;
+        // Only a transactional batch's records wait for a marker (Kafka's coordinator
+        // writes no other batch with a producer id).
+        const model::producer_id producer = batch.is_transactional() ? batch.producer_id() : model::no_producer_id;
+        protocol::record_reader reader(section);
+        protocol::record_view record;
+        while (reader.next(record)) {
+            if (!record.key) continue;
+            _coordinator->replay(index, producer, *record.key, record.value);
+            ++records;
         }
-        batches.clear();
-        protocol::split_batches(byte_view(bytes), batches);
-        if (batches.empty()) break;
-        for (const auto& batch : batches) {
-            next = model::offset{batch.base_offset().value() + batch.last_offset_delta() + 1};
-            if (batch.is_control()) {
-                replay_control_batch(index, batch);
-                continue;
-            }
-            // Only a transactional batch's records wait for a marker (Kafka's coordinator
-            // writes no other batch with a producer id).
-            const model::producer_id producer =
-                batch.is_transactional() ? batch.producer_id() : model::no_producer_id;
-            byte_view section = batch.records_bytes();
-            if (batch.compression() != protocol::compression_type::none) {
-                if (protocol::decompress_into(batch.compression(), section, replay_decompressed_max, scratch) !=
-                    protocol::codec_error::none) {
-                    log::error("{}-{}: a batch at offset {} does not decompress; skipped", consumer_offsets_topic,
-                               index, batch.base_offset().value());
-                    continue;
-                }
-                section = byte_view(scratch);
-            }
-            protocol::record_reader reader(section);
-            protocol::record_view record;
-            while (reader.next(record)) {
-                if (!record.key) continue;
-                _coordinator->replay(index, producer, *record.key, record.value);
-                ++records;
-            }
-        }
-    }
+    });
     _coordinator->complete_load(index);
     _loaded.insert(index);
-    log::debug("{}-{}: {} record(s) replayed", consumer_offsets_topic, index, records);
+    log::debug("{}: {} record(s) replayed", name, records);
 }
 
 void group_shard::reconcile(const cluster::image_ptr& image) {

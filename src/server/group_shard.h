@@ -1,7 +1,7 @@
 #pragma once
 // group_shard: a shard's group coordinator wired to the broker (DESIGN.md §7). It owns the
 // shard's coordinator::group_coordinator and gives it
-// - a scheduler: wall-clock time and asio timers on the shard's loop;
+// - a scheduler: wall-clock time and asio timers on the shard's loop (shard_scheduler.h);
 // - an offsets_log: records appended as one uncompressed batch to __consumer_offsets-<p> (a
 //   partition this shard owns; transactional for TxnOffsetCommit), answered once fdatasync made
 //   them durable;
@@ -20,11 +20,11 @@
 #include <vector>
 
 #include <asio/any_io_executor.hpp>
-#include <asio/steady_timer.hpp>
 
 #include "cluster/metadata_image.h"
 #include "coordinator/group_coordinator.h"
 #include "protocol/record_batch_builder.h"
+#include "server/shard_scheduler.h"
 #include "storage/log_settings.h"
 
 namespace sluice::server {
@@ -38,7 +38,7 @@ inline constexpr std::string_view consumer_offsets_topic = "__consumer_offsets";
 // The coordinator settings from the broker's properties (group.*, offsets.*, offset.*).
 coordinator::group_config group_config_from(const storage::properties& properties);
 
-class group_shard final : public coordinator::scheduler, public coordinator::offsets_log {
+class group_shard final : public coordinator::offsets_log {
 public:
     group_shard(shard_partitions& shard, asio::any_io_executor executor, coordinator::group_config config);
     ~group_shard() override;
@@ -52,10 +52,6 @@ public:
     // Before the logs close: every partition unloaded, timers cancelled.
     void shutdown();
 
-    // coordinator::scheduler
-    int64_t now_ms() const override;
-    timer_id schedule(int64_t delay_ms, std::function<void()> fn) override;
-    void cancel(timer_id id) override;
     // coordinator::offsets_log
     void append(int32_t partition, std::vector<coordinator::offsets_record> records,
                 std::function<void(protocol::error_code)> done) override;
@@ -78,8 +74,7 @@ private:
 
     shard_partitions& _shard;
     asio::any_io_executor _executor;
-    std::unordered_map<timer_id, std::unique_ptr<asio::steady_timer>> _timers;
-    timer_id _next_timer = 1;
+    shard_scheduler _scheduler; // outlives the coordinator, whose timers it holds
     std::unique_ptr<coordinator::group_coordinator> _coordinator;
     std::set<int32_t> _loaded;
     std::set<std::string, std::less<>> _topics; // the last image's topic names

@@ -13,6 +13,7 @@ handler_table::handler_table() {
                                  &handlers::produce, &handlers::fetch, &handlers::list_offsets,
                                  &handlers::delete_records, &handlers::offset_for_leader_epoch,
                                  &handlers::describe_log_dirs, &handlers::init_producer_id,
+                                 &handlers::describe_producers,
                                  // admin
                                  &handlers::create_topics, &handlers::delete_topics, &handlers::create_partitions,
                                  &handlers::describe_configs, &handlers::alter_configs,
@@ -22,7 +23,10 @@ handler_table::handler_table() {
                                  &handlers::join_group, &handlers::heartbeat, &handlers::leave_group,
                                  &handlers::sync_group, &handlers::describe_groups, &handlers::list_groups,
                                  &handlers::delete_groups, &handlers::offset_delete, &handlers::txn_offset_commit,
-                                 &handlers::consumer_group_heartbeat, &handlers::consumer_group_describe}) {
+                                 &handlers::consumer_group_heartbeat, &handlers::consumer_group_describe,
+                                 // transactions
+                                 &handlers::add_partitions_to_txn, &handlers::add_offsets_to_txn, &handlers::end_txn,
+                                 &handlers::describe_transactions, &handlers::list_transactions}) {
         const protocol::api_info* api = protocol::find_api(h->api_key);
         SLUICE_ASSERT(api != nullptr, "handler for an API key the protocol does not define");
         SLUICE_ASSERT(h->min_version >= api->schema_min_version && h->max_version <= api->schema_max_version,

@@ -5,6 +5,7 @@
 #include "server/broker_context.h"
 #include "server/group_shard.h"
 #include "server/producer_id_pool.h"
+#include "server/txn_shard.h"
 #include "storage/compaction/log_cleaner.h"
 #include "storage/retention.h"
 
@@ -15,7 +16,9 @@ shard_partitions::shard_partitions(net::shard_id shard, const broker_context& ct
     : _shard(shard), _ctx(ctx), _fs(fs), _clock(clock), _dir(std::move(dir)),
       _sessions(static_cast<size_t>(std::max(0, ctx.settings.fetch_sessions))) {}
 
-shard_partitions::~shard_partitions() = default; // after group_shard's definition
+shard_partitions::~shard_partitions() {
+    _txns.reset(); // its coordinator's callbacks may reach the groups and the producer ids
+}
 
 storage::storage_errc shard_partitions::open(bool clean_shutdown) {
     storage::log_manager_options options;
@@ -43,6 +46,15 @@ storage::storage_errc shard_partitions::open(bool clean_shutdown) {
     _logs = std::move(*opened);
     _groups = std::make_unique<group_shard>(*this, smp->context(shard).get_executor(), group_config_from(broker));
     _producer_ids = std::make_unique<producer_id_pool>(_ctx.controller, smp->context(shard).get_executor());
+    txn::txn_config txn_config = txn_config_from(broker);
+    // Routing follows the topics' real partition counts once they exist (Kafka reads them from
+    // the metadata too), whatever the properties say now.
+    cluster::image_ptr image = _ctx.metadata->current();
+    if (const cluster::topic_image* t = image->find(transaction_state_topic))
+        txn_config.state_partitions = static_cast<int32_t>(t->partitions.size());
+    if (const cluster::topic_image* t = image->find(consumer_offsets_topic))
+        txn_config.offsets_topic_partitions = static_cast<int32_t>(t->partitions.size());
+    _txns = std::make_unique<txn_shard>(*this, _ctx, smp->context(shard).get_executor(), txn_config);
     _last_retention_ms = _last_cleaning_ms = _last_producer_expiry_ms = _clock.now_ms();
     // Checkpoints of this shard written at once: stale entries of an earlier shard layout go.
     return _logs->write_checkpoints();
@@ -52,6 +64,7 @@ void shard_partitions::reconcile(const cluster::image_ptr& image) {
     if (!_logs || (_image && image->offset() < _image->offset())) return;
     reconcile_logs(image);
     if (_groups) _groups->reconcile(image);
+    if (_txns) _txns->reconcile(image);
 }
 
 void shard_partitions::reconcile_logs(const cluster::image_ptr& image) {
@@ -208,6 +221,7 @@ void shard_partitions::tick() {
 
 storage::storage_errc shard_partitions::shutdown() {
     if (!_logs) return storage::storage_errc::none;
+    if (_txns) _txns->shutdown();
     if (_groups) _groups->shutdown();
     return _logs->shutdown();
 }

@@ -26,6 +26,7 @@ namespace sluice::server {
 
 struct broker_context;
 class group_shard;
+class txn_shard;
 class producer_id_pool;
 
 // A long-polling fetch waiting on its own shard; an append on another shard wakes it with
@@ -93,6 +94,8 @@ public:
     net::shard_id shard() const noexcept { return _shard; }
     // The group coordinator of the __consumer_offsets partitions this shard owns (after open()).
     group_shard& groups() noexcept { return *_groups; }
+    // The transaction coordinator of the __transaction_state partitions this shard owns (after open()).
+    txn_shard& txns() noexcept { return *_txns; }
     // Producer ids for InitProducerId, in blocks from the controller (after open()).
     producer_id_pool& producer_ids() noexcept { return *_producer_ids; }
     // Fetch sessions of the connections on this shard.
@@ -116,6 +119,7 @@ private:
     fetch_sessions _sessions;
     bool _long_polls_stopped = false;
     std::unique_ptr<group_shard> _groups;
+    std::unique_ptr<txn_shard> _txns; // uses _groups (markers in __consumer_offsets) and _producer_ids
     std::unique_ptr<producer_id_pool> _producer_ids;
 };
 

@@ -150,6 +150,8 @@ public:
     size_t expire(int64_t now_ms, int64_t expiration_ms);
 
     const producer_entry* find(model::producer_id id) const;
+    // Every producer by id (DescribeProducers); unordered.
+    const std::unordered_map<int64_t, producer_entry>& entries() const noexcept { return _producers; }
     size_t producer_count() const noexcept { return _producers.size(); }
     // The first offset not reflected in the table.
     model::offset map_end_offset() const noexcept { return _map_end_offset; }

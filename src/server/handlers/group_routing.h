@@ -8,14 +8,10 @@
 #include <string_view>
 #include <vector>
 
-#include <asio/async_result.hpp>
-#include <asio/post.hpp>
-#include <asio/this_coro.hpp>
-#include <asio/use_awaitable.hpp>
-
 #include "coordinator/group_coordinator.h"
 #include "server/api_handler.h"
 #include "server/group_shard.h"
+#include "server/handlers/shard_call.h"
 #include "server/shard_gather.h"
 #include "server/shard_partitions.h"
 
@@ -42,23 +38,10 @@ inline net::shard_id group_shard_of(const broker_context& ctx, int32_t partition
 // current metadata image, so a partition created a moment ago is loaded before it is asked.
 template <typename Result, typename Start>
 asio::awaitable<Result> call_coordinator(const broker_context& ctx, int32_t partition, Start start) {
-    Result result{};
-    const std::vector<net::shard_id> owner{group_shard_of(ctx, partition)};
-    co_await for_each_shard(*ctx.shards, owner, [&](net::shard_id s) -> asio::awaitable<void> {
-        shard_partitions& shard = *ctx.partitions[s];
+    co_return co_await call_on_shard<Result>(ctx, group_shard_of(ctx, partition), [&](shard_partitions& shard, auto done) {
         shard.find(consumer_offsets_topic, partition); // catch up with the image (loads the partition)
-        coordinator::group_coordinator& gc = shard.groups().coordinator();
-        auto executor = co_await asio::this_coro::executor;
-        result = co_await asio::async_initiate<decltype(asio::use_awaitable), void(Result)>(
-            [&gc, &start, executor](auto handler) {
-                auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-                start(gc, [executor, shared](Result value) {
-                    asio::post(executor, [shared, value = std::move(value)]() mutable { (*shared)(std::move(value)); });
-                });
-            },
-            asio::use_awaitable);
+        start(shard.groups().coordinator(), std::move(done));
     });
-    co_return result;
 }
 
 // The topics of the current metadata image as KIP-848 consumer groups see them (name → id and

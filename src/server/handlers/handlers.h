@@ -17,6 +17,7 @@ extern const api_handler delete_records;          // key 21, v0-2
 extern const api_handler offset_for_leader_epoch; // key 23, v2-4
 extern const api_handler describe_log_dirs;       // key 35, v1-4
 extern const api_handler init_producer_id;        // key 22, v0-5
+extern const api_handler describe_producers;      // key 61, v0
 
 // Admin: topics and configs through the controller.
 extern const api_handler create_topics;             // key 19, v2-7
@@ -42,5 +43,13 @@ extern const api_handler offset_delete;    // key 47, v0
 extern const api_handler txn_offset_commit; // key 28, v0-5 (KIP-98)
 extern const api_handler consumer_group_heartbeat; // key 68, v0 (KIP-848)
 extern const api_handler consumer_group_describe;  // key 69, v0 (KIP-848)
+
+// Transactions: each transactional id's requests on the shard owning its __transaction_state
+// partition (txn_routing.h).
+extern const api_handler add_partitions_to_txn; // key 24, v0-5 (v5 served as v4)
+extern const api_handler add_offsets_to_txn;    // key 25, v0-4
+extern const api_handler end_txn;               // key 26, v0-5
+extern const api_handler describe_transactions; // key 65, v0 (KIP-664)
+extern const api_handler list_transactions;     // key 66, v0-1 (KIP-664, KIP-994)
 
 } // namespace sluice::server::handlers

@@ -1,7 +1,8 @@
 // InitProducerId (key 22), v0-5. Without a transactional id (an idempotent producer) any broker
 // answers: a new producer id from this shard's pool, epoch 0 — Kafka's rule, whatever id and
 // epoch a v3+ request carries (KIP-360 bumps only concern transactional ids). With one, the
-// transaction coordinator of the id's __transaction_state partition answers.
+// transaction coordinator of the id's __transaction_state partition answers (txn_routing.h;
+// NOT_COORDINATOR until FindCoordinator created the topic, as Kafka).
 #include <asio/async_result.hpp>
 #include <asio/post.hpp>
 #include <asio/this_coro.hpp>
@@ -9,6 +10,7 @@
 
 #include "protocol/generated/api_022_init_producer_id.h"
 #include "server/handlers/handlers.h"
+#include "server/handlers/txn_routing.h"
 #include "server/producer_id_pool.h"
 #include "server/shard_partitions.h"
 
@@ -43,8 +45,13 @@ asio::awaitable<handler_outcome> handle(request& r) {
     msg::init_producer_id_response response;
     response.producer_id = model::no_producer_id;
     response.producer_epoch = model::no_producer_epoch;
-    if (req.transactional_id) { // the transaction coordinator comes next
-        response.error_code = error_code::coordinator_not_available;
+    if (req.transactional_id) {
+        const int32_t partition = transaction_partition(r.ctx, *req.transactional_id);
+        const int16_t version = r.version;
+        response = co_await call_transaction_coordinator<msg::init_producer_id_response>(
+            r.ctx, partition, [&](txn::transaction_coordinator& tc, auto done) {
+                tc.init_producer_id(version, req, std::move(done));
+            });
         co_return respond(r, response);
     }
     allocated a = co_await next_producer_id(r.ctx.partitions[net::this_shard()]->producer_ids());
