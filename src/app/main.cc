@@ -1,6 +1,6 @@
 // sluice: the single binary (broker, controller, admin, CLI). `serve` runs the broker;
-// `topic`, `produce`, `consume` and `group` are the Kafka client (src/cli); `--version` and `apis`
-// report what this build is and speaks.
+// `topic`, `produce`, `consume`, `group` and `txn` are the Kafka client (src/cli); `--version`
+// and `apis` report what this build is and speaks.
 #include <cstdio>
 #include <cstring>
 
@@ -28,7 +28,7 @@ int main(int argc, char** argv) {
     if (argc >= 2 && std::strcmp(argv[1], "apis") == 0) return print_apis();
     if (argc >= 2 && std::strcmp(argv[1], "serve") == 0) return sluice::app::serve(argc - 1, argv + 1);
     if (argc >= 2 && sluice::cli::is_cli_command(argv[1])) return sluice::cli::run(argc, argv);
-    std::fprintf(stderr, "usage: sluice serve [options] | sluice topic|produce|consume|group ... (--help) | "
+    std::fprintf(stderr, "usage: sluice serve [options] | sluice topic|produce|consume|group|txn ... (--help) | "
                          "sluice --version | sluice apis\n");
     return 2;
 }

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/group_arguments.h"
+#include "cli/txn_arguments.h"
 
 #include <algorithm>
 #include <limits>
@@ -38,7 +39,7 @@ struct raw_common {
 };
 
 void add_common_options(CLI::App& app, common_options& common, raw_common& raw) {
-    app.add_option("-b,--brokers", common.brokers, "bootstrap brokers host:port[,host:port...]")
+    app.add_option("-b,--brokers,--bootstrap-server", common.brokers, "bootstrap brokers host:port[,host:port...]")
         ->capture_default_str();
     const std::map<std::string, output_format> formats = {{"table", output_format::table},
                                                           {"json", output_format::json}};
@@ -171,7 +172,20 @@ std::string check_semantics(const invocation& inv) {
                 return "alter-config: '" + kv.key + "' is both set and deleted";
         }
     }
+    // The txn commands speak the protocol themselves (protocol_client.h), in plaintext: a
+    // librdkafka property (security.protocol, sasl.*) would silently not apply.
+    const bool txn = std::holds_alternative<txn_list_options>(inv.what) ||
+                     std::holds_alternative<txn_describe_options>(inv.what);
+    if (txn && !inv.common.properties.empty())
+        return "txn: -X does not apply (the txn commands do not use librdkafka; plaintext connections only)";
     return {};
+}
+
+parse_outcome usage_error(const std::string& message) {
+    parse_outcome outcome;
+    outcome.exit_code = 2;
+    outcome.message = message + "\n";
+    return outcome;
 }
 
 } // namespace
@@ -183,7 +197,7 @@ std::optional<key_value> split_key_value(std::string_view text) {
 }
 
 parse_outcome parse_arguments(const std::vector<std::string>& argv) {
-    CLI::App app("Kafka command-line client (topics, produce, consume, groups)", "sluice");
+    CLI::App app("Kafka command-line client (topics, produce, consume, groups, transactions)", "sluice");
     app.require_subcommand(1);
     app.fallthrough(); // common options may also follow the subcommands
     invocation inv;
@@ -202,13 +216,17 @@ parse_outcome parse_arguments(const std::vector<std::string>& argv) {
     group->require_subcommand(1);
     raw_group group_raw;
     const group_commands group_sub = add_group_commands(*group, group_raw);
+    auto* txn = app.add_subcommand("txn", "list and describe transactions");
+    txn->require_subcommand(1);
+    raw_txn txn_raw;
+    const txn_commands txn_sub = add_txn_commands(*txn, txn_raw);
 
     const std::string footer =
         "Common options, before or after the command: -b,--brokers, --format table|json, -X key=value, "
         "-v,--verbose, --timeout-ms (sluice --help).";
     for (CLI::App* command : {topic, topic_sub.create, topic_sub.list, topic_sub.describe, topic_sub.remove,
                               topic_sub.alter, produce, consume, group, group_sub.list, group_sub.describe,
-                              group_sub.remove, group_sub.reset})
+                              group_sub.remove, group_sub.reset, txn, txn_sub.list, txn_sub.describe})
         command->footer(footer);
 
     parse_outcome outcome;
@@ -246,18 +264,13 @@ parse_outcome parse_arguments(const std::vector<std::string>& argv) {
         consume_raw.options.start = start_of(consume_raw);
         inv.what = std::move(consume_raw.options);
     } else if (auto parsed = group_command(group_sub, group_raw)) {
-        if (!*parsed) {
-            outcome.exit_code = 2;
-            outcome.message = parsed->error() + "\n";
-            return outcome;
-        }
+        if (!*parsed) return usage_error(parsed->error());
         inv.what = std::move(**parsed);
+    } else if (auto parsed_txn = txn_command(txn_sub, txn_raw)) {
+        if (!*parsed_txn) return usage_error(parsed_txn->error());
+        inv.what = std::move(**parsed_txn);
     }
-    if (std::string problem = check_semantics(inv); !problem.empty()) {
-        outcome.exit_code = 2;
-        outcome.message = problem + "\n";
-        return outcome;
-    }
+    if (std::string problem = check_semantics(inv); !problem.empty()) return usage_error(problem);
     outcome.parsed = std::move(inv);
     return outcome;
 }

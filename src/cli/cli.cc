@@ -10,6 +10,7 @@
 #include "cli/output.h"
 #include "cli/produce_command.h"
 #include "cli/topic_commands.h"
+#include "cli/txn_commands.h"
 
 namespace sluice::cli {
 
@@ -28,13 +29,15 @@ struct dispatch {
     int operator()(const group_describe_options& o) const { return run_group_describe(common, o); }
     int operator()(const group_delete_options& o) const { return run_group_delete(common, o); }
     int operator()(const group_reset_offsets_options& o) const { return run_group_reset_offsets(common, o); }
+    int operator()(const txn_list_options& o) const { return run_txn_list(common, o); }
+    int operator()(const txn_describe_options& o) const { return run_txn_describe(common, o); }
 };
 
 } // namespace
 
 bool is_cli_command(const char* command) noexcept {
     const std::string_view c = command;
-    return c == "topic" || c == "produce" || c == "consume" || c == "group";
+    return c == "topic" || c == "produce" || c == "consume" || c == "group" || c == "txn";
 }
 
 int run(int argc, char** argv) {

@@ -8,7 +8,6 @@
 // - alter_committed_offsets: commit offsets for a group that has no members (OffsetCommit with
 //   no generation, rd_kafka_AlterConsumerGroupOffsets).
 // All block up to the timeout on the calling thread.
-#include <compare>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -16,14 +15,9 @@
 
 #include "cli/kafka_client.h"
 #include "cli/result.h"
+#include "cli/topic_partition.h"
 
 namespace sluice::cli {
-
-struct topic_partition {
-    std::string topic;
-    int32_t partition = 0;
-    auto operator<=>(const topic_partition&) const = default;
-};
 
 // The settings of the handle these calls use: ListOffsets reads the high watermark, as
 // kafka-consumer-groups.sh does, not the last stable offset.

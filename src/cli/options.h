@@ -1,5 +1,5 @@
 #pragma once
-// options: what a `sluice topic|produce|consume|group` invocation asks for, as parsed from the
+// options: what a `sluice topic|produce|consume|group|txn` invocation asks for, as parsed from the
 // command line (arguments.h). Plain values: the commands read them, nothing else owns them.
 #include <cstdint>
 #include <optional>
@@ -7,6 +7,8 @@
 #include <utility>
 #include <variant>
 #include <vector>
+
+#include "base/ids.h"
 
 namespace sluice::cli {
 
@@ -21,7 +23,7 @@ struct key_value {
 
 // Options every command takes.
 struct common_options {
-    std::string brokers = "localhost:9092";
+    std::string brokers = "localhost:9092"; // -b, --brokers, --bootstrap-server
     output_format format = output_format::table;
     std::vector<key_value> properties; // -X: extra librdkafka properties, applied last
     bool verbose = false;              // librdkafka's own log lines on stderr
@@ -133,10 +135,22 @@ struct group_reset_offsets_options {
     bool execute = false; // false: a dry run, the plan is only printed
 };
 
+// `txn list`: ListTransactions on every broker, with the request's filters (KIP-664).
+struct txn_list_options {
+    std::vector<std::string> states;               // Kafka's names ("Ongoing"); empty: every state
+    std::vector<model::producer_id> producer_ids;  // empty: every producer
+    std::optional<int64_t> duration_ms;            // only those running longer (ListTransactions v1, KIP-994)
+};
+
+// `txn describe`: DescribeTransactions on the transactional id's coordinator.
+struct txn_describe_options {
+    std::string transactional_id;
+};
+
 using command = std::variant<topic_create_options, topic_list_options, topic_describe_options,
                              topic_delete_options, topic_alter_config_options, produce_options,
                              consume_options, group_list_options, group_describe_options, group_delete_options,
-                             group_reset_offsets_options>;
+                             group_reset_offsets_options, txn_list_options, txn_describe_options>;
 
 struct invocation {
     common_options common;
