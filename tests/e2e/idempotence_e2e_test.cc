@@ -13,6 +13,7 @@
 #include "net/tests/test_client.h"
 #include "protocol/generated/api_000_produce.h"
 #include "protocol/generated/api_022_init_producer_id.h"
+#include "protocol/generated/api_061_describe_producers.h"
 #include "protocol/record_batch_builder.h"
 
 namespace sluice::e2e {
@@ -139,6 +140,25 @@ TEST_F(idempotence_e2e, a_retried_batch_is_answered_with_its_original_offset_acr
     EXPECT_EQ(produce(broker->port(), producer_batch(pid, 5, 1)), (produced{error_code::none, 5}));
     EXPECT_EQ(produce(broker->port(), producer_batch(pid, 7, 1)), (produced{error_code::out_of_order_sequence_number, -1}));
     EXPECT_EQ(list_offset(broker->port(), "dedup", 0, -1).offset, 6);
+
+    // DescribeProducers (KIP-664) shows the producer as the partition knows it.
+    test_client admin(broker->port());
+    msg::describe_producers_request describe;
+    auto& topic = describe.topics.emplace_back();
+    topic.name = "dedup";
+    topic.partition_indexes = {model::partition_id{0}, model::partition_id{7}};
+    auto described = round_trip<msg::describe_producers_response>(admin, describe, 0);
+    ASSERT_TRUE(described.has_value());
+    const auto& partitions = described->topics.at(0).partitions;
+    ASSERT_EQ(partitions.size(), 2u);
+    EXPECT_EQ(partitions[0].error_code, error_code::none);
+    ASSERT_EQ(partitions[0].active_producers.size(), 1u);
+    const auto& state = partitions[0].active_producers[0];
+    EXPECT_EQ(state.producer_id, pid);
+    EXPECT_EQ(state.producer_epoch, 0);
+    EXPECT_EQ(state.last_sequence, 5);
+    EXPECT_EQ(state.current_txn_start_offset.value(), -1);
+    EXPECT_EQ(partitions[1].error_code, error_code::unknown_topic_or_partition);
 }
 
 } // namespace
