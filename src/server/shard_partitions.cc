@@ -7,6 +7,7 @@
 #include "server/producer_id_pool.h"
 #include "server/txn_shard.h"
 #include "storage/compaction/log_cleaner.h"
+#include "storage/compaction/log_transaction_policy.h"
 #include "storage/retention.h"
 
 namespace sluice::server {
@@ -203,9 +204,18 @@ void shard_partitions::tick() {
         for (auto& [tp, p] : _partitions) {
             if (!p.settings.compact) continue;
             storage::log_cleaner cleaner(p.settings.compaction);
+            // Aborted transactional records go (and never shadow committed ones); nothing at
+            // or after the last stable offset is cleaned: those transactions may still abort.
+            auto transactions = storage::log_transaction_policy::load(*p.log->log);
+            if (!transactions) {
+                log::error("compaction of {}: {}", tp.dir_name(), storage::to_string(transactions.error()));
+                continue;
+            }
             storage::compaction_pass pass;
             pass.first_dirty_offset = p.first_dirty;
             pass.now_ms = now;
+            pass.uncleanable_from = p.log->log->last_stable_offset();
+            pass.transactions = &*transactions;
             auto r = cleaner.clean(*p.log->log, pass);
             if (!r) {
                 log::error("compaction of {}: {}", tp.dir_name(), storage::to_string(r.error()));

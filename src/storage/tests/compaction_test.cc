@@ -1,4 +1,5 @@
 #include "storage/compaction/log_cleaner.h"
+#include "storage/compaction/log_transaction_policy.h"
 
 #include <gtest/gtest.h>
 
@@ -341,6 +342,44 @@ TEST_F(compaction_test, control_batches_are_kept_by_default_and_the_transaction_
     ASSERT_EQ(batches.size(), 3u);
     EXPECT_EQ(records_of(batches[0]).front().value, std::optional<std::string>("committed"));
     EXPECT_TRUE(protocol::record_batch_view(batches[1]).is_control());
+}
+
+TEST_F(compaction_test, the_logs_aborted_transactions_never_shadow_committed_values) {
+    auto l = open();
+    segment_with(*l, {{"k", "v1"}}); // 0
+    auto transactional = [&](int64_t producer, int32_t sequence, const std::vector<kv>& records) {
+        protocol::record_batch_builder txn({.producer_id = model::producer_id(producer),
+                                            .producer_epoch = model::producer_epoch(0),
+                                            .base_sequence = sequence, .transactional = true});
+        for (const kv& r : records) txn.append({.timestamp_ms = 1000, .key = as_bytes(*r.key), .value = as_bytes(*r.value)});
+        byte_buffer bytes = txn.build().bytes;
+        ASSERT_TRUE(l->append(bytes, leader_epoch(1)).ok());
+    };
+    auto end = [&](int64_t producer, bool commit) {
+        auto r = l->append_marker({model::producer_id(producer), model::producer_epoch(0), 0, commit}, leader_epoch(1));
+        ASSERT_TRUE(r.ok() && r->error == producer_check_errc::ok);
+    };
+    clock.advance(10);
+    transactional(7, 0, {{"k", "aborted"}}); // 1, in a new segment
+    end(7, false);                           // 2
+    clock.advance(10);
+    transactional(7, 1, {{"j", "j1"}}); // 3: the same producer's next transaction
+    end(7, true);                       // 4
+    segment_with(*l, {{"z", "1"}});     // 5, active
+    auto policy = log_transaction_policy::load(*l);
+    ASSERT_TRUE(policy.ok());
+    log_cleaner cleaner(cconfig);
+    compaction_result r = cleaner.clean(*l, {.now_ms = 10'000, .transactions = &*policy}).value();
+    EXPECT_EQ(r.aborted_removed, 1);
+    std::vector<stored_record> kept;
+    for (const byte_buffer& b : read_batches(*l, offset(0)))
+        if (!protocol::record_batch_view(b).is_control())
+            for (const stored_record& record : records_of(b)) kept.push_back(record);
+    EXPECT_EQ(kept, (std::vector<stored_record>{rec(0, "k", "v1", 1000), rec(3, "j", "j1", 1000), rec(5, "z", "1", 1000)}));
+    // Both markers stay.
+    int markers = 0;
+    for (const byte_buffer& b : read_batches(*l, offset(0))) markers += protocol::record_batch_view(b).is_control();
+    EXPECT_EQ(markers, 2);
 }
 
 TEST_F(compaction_test, many_keys_over_many_segments_keep_exactly_the_latest_and_survive_reopen) {
