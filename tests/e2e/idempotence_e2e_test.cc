@@ -159,6 +159,13 @@ TEST_F(idempotence_e2e, a_retried_batch_is_answered_with_its_original_offset_acr
     EXPECT_EQ(state.last_sequence, 5);
     EXPECT_EQ(state.current_txn_start_offset.value(), -1);
     EXPECT_EQ(partitions[1].error_code, error_code::unknown_topic_or_partition);
+
+    // Producer ids come in blocks the metadata quorum committed: after two restarts a new
+    // producer never gets an id handed out before.
+    auto later = round_trip<msg::init_producer_id_response>(admin, init, 4);
+    ASSERT_TRUE(later.has_value());
+    ASSERT_EQ(later->error_code, error_code::none);
+    EXPECT_GT(later->producer_id.value(), std::max(pid.value(), other->producer_id.value()));
 }
 
 } // namespace
