@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "base/tests/manual_scheduler.h"
 #include "txn/state_records.h"
 #include "txn/transaction_coordinator.h"
 
@@ -23,39 +24,7 @@ namespace sluice::txn::testing {
 namespace msg = protocol::msg;
 using protocol::error_code;
 
-class manual_scheduler final : public scheduler {
-public:
-    int64_t now = 1'000'000;
-    int64_t now_ms() const override { return now; }
-    timer_id schedule(int64_t delay_ms, std::function<void()> fn) override {
-        timer_id id = ++_next;
-        _timers[id] = {now + delay_ms, std::move(fn)};
-        return id;
-    }
-    void cancel(timer_id id) override { _timers.erase(id); }
-    void advance(int64_t ms) {
-        int64_t target = now + ms;
-        for (;;) {
-            auto next = _timers.end();
-            for (auto it = _timers.begin(); it != _timers.end(); ++it)
-                if (it->second.due <= target && (next == _timers.end() || it->second.due < next->second.due)) next = it;
-            if (next == _timers.end()) break;
-            now = next->second.due;
-            auto fn = std::move(next->second.fn);
-            _timers.erase(next);
-            fn();
-        }
-        now = target;
-    }
-
-private:
-    struct timer {
-        int64_t due;
-        std::function<void()> fn;
-    };
-    std::map<timer_id, timer> _timers;
-    timer_id _next = 0;
-};
+using manual_scheduler = sluice::testing::manual_scheduler;
 
 class memory_state_log final : public state_log {
 public:
