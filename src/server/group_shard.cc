@@ -138,17 +138,8 @@ void group_shard::load(int32_t index, partition& p) {
 
 void group_shard::reconcile(const cluster::image_ptr& image) {
     if (_stopped) return;
-    std::set<int32_t> owned;
-    for (const auto& [tp, p] : _shard.partitions())
-        if (tp.topic == consumer_offsets_topic) owned.insert(tp.partition.value());
-    for (auto it = _loaded.begin(); it != _loaded.end();) {
-        if (owned.contains(*it)) {
-            ++it;
-            continue;
-        }
-        _coordinator->unload(*it);
-        it = _loaded.erase(it);
-    }
+    const std::set<int32_t> owned =
+        owned_partitions(_shard, consumer_offsets_topic, _loaded, [this](int32_t index) { _coordinator->unload(index); });
     for (int32_t index : owned) {
         if (_loaded.contains(index)) continue;
         if (partition* p = _shard.lookup(consumer_offsets_topic, index)) load(index, *p);

@@ -84,4 +84,20 @@ void replay_log(storage::log& log, std::string_view name,
     }
 }
 
+std::set<int32_t> owned_partitions(shard_partitions& shard, std::string_view topic, std::set<int32_t>& loaded,
+                                   const std::function<void(int32_t)>& unload) {
+    std::set<int32_t> owned;
+    for (const auto& [tp, p] : shard.partitions())
+        if (tp.topic == topic) owned.insert(tp.partition.value());
+    for (auto it = loaded.begin(); it != loaded.end();) {
+        if (owned.contains(*it)) {
+            ++it;
+            continue;
+        }
+        unload(*it);
+        it = loaded.erase(it);
+    }
+    return owned;
+}
+
 } // namespace sluice::server

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <functional>
 #include <optional>
+#include <set>
 #include <string_view>
 #include <vector>
 
@@ -43,5 +44,10 @@ void append_durably(shard_partitions& shard, partition& p, const protocol::batch
 // the caller replays what came before, as Kafka's loader does with a truncated read.
 void replay_log(storage::log& log, std::string_view name,
                 const std::function<void(const protocol::record_batch_view& batch, byte_view records)>& fn);
+
+// After a reconcile: the partitions of `topic` the shard owns now. Those in `loaded` it no
+// longer owns are passed to unload() and removed from `loaded`.
+std::set<int32_t> owned_partitions(shard_partitions& shard, std::string_view topic, std::set<int32_t>& loaded,
+                                   const std::function<void(int32_t)>& unload);
 
 } // namespace sluice::server

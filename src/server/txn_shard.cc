@@ -193,17 +193,8 @@ void txn_shard::load(int32_t index, partition& p, int32_t coordinator_epoch) {
 
 void txn_shard::reconcile(const cluster::image_ptr& image) {
     if (_stopped) return;
-    std::set<int32_t> owned;
-    for (const auto& [tp, p] : _shard.partitions())
-        if (tp.topic == transaction_state_topic) owned.insert(tp.partition.value());
-    for (auto it = _loaded.begin(); it != _loaded.end();) {
-        if (owned.contains(*it)) {
-            ++it;
-            continue;
-        }
-        _coordinator->unload(*it);
-        it = _loaded.erase(it);
-    }
+    const std::set<int32_t> owned =
+        owned_partitions(_shard, transaction_state_topic, _loaded, [this](int32_t index) { _coordinator->unload(index); });
     const cluster::topic_image* topic = image->find(transaction_state_topic);
     for (int32_t index : owned) {
         if (_loaded.contains(index)) continue;
