@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""One rdkafka_performance run -> one JSON line (bench/compare/run.sh).
+"""One client run -> one JSON line (bench/compare/run.sh).
 
 usage: parse_client.py <client log> <workload> <broker> <broker cpu ticks> <ticks per s> <peak rss KiB>
-                       <records expected>
-MB/s is 10^6 bytes per second, as rdkafka_performance prints it; CPU-seconds per GB divide by
-10^9 payload bytes delivered or consumed.
+                       <records expected> <repeat>
+The client is rdkafka_performance (a summary line: throughput) or latency_client (a JSON line:
+percentiles, passed through). MB/s is 10^6 bytes per second, as rdkafka_performance prints it;
+CPU-seconds per GB divide by 10^9 payload bytes delivered or consumed.
 """
 import json
 import re
@@ -30,9 +31,32 @@ def parse(text):
     return None
 
 
-def main(log, workload, broker, ticks, ticks_per_s, peak_rss_kib, expected):
+def latency_row(text, row, cpu_s):
+    """latency_client's JSON line, or None when it printed none."""
+    for line in reversed(text.splitlines()):
+        if line.startswith("{"):
+            client = json.loads(line)
+            row.update(client)
+            row["cpu_s"] = cpu_s
+            missing = client["delivery"]["count"] - (client["end_to_end"] or client["delivery"])["count"]
+            if client["delivery_errors"]:
+                row["error"] = f"{client['delivery_errors']} delivery errors"
+            elif missing > 0:
+                # The mock keeps 5 MiB per partition: a slow consumer falls off its start.
+                row["end_to_end_missing"] = missing
+            return row
+    return None
+
+
+def main(log, workload, broker, ticks, ticks_per_s, peak_rss_kib, expected, repeat):
     text = open(log, errors="replace").read()
-    row = {"workload": workload, "broker": broker}
+    row = {"workload": workload, "broker": broker, "repeat": int(repeat)}
+    if workload.startswith("latency_"):
+        row["peak_rss_MiB"] = int(peak_rss_kib) / 1024
+        if latency_row(text, row, int(ticks) / int(ticks_per_s)) is None:
+            row["error"] = (text.strip().splitlines() or ["no output"])[-1][:200]
+        print(json.dumps(row))
+        return
     parsed = parse(text)
     if parsed is None or parsed[2] == 0:
         row["error"] = (text.strip().splitlines() or ["no output"])[-1][:200]

@@ -4,16 +4,21 @@
 # Sluice/mock (same client, same workload, minutes apart) and Sluice/limit (iperf3 on loopback,
 # fio with the broker's fsync cadence).
 #
-# 1. Builds the peer (mock_broker.c) and the client (librdkafka's examples/rdkafka_performance.c,
-#    with the two internal headers it wants supplied from shim/) into <build>/bench/compare.
+# 1. Builds the peer (mock_broker.c), the throughput client (librdkafka's
+#    examples/rdkafka_performance.c, with the two internal headers it wants supplied from shim/)
+#    and the fixed-rate latency client (latency_client.c) into <build>/bench/compare.
 # 2. Starts a release Sluice broker on a temporary log dir and the mock, creates the same topics.
-# 3. For each workload, runs the client against the mock then Sluice, reading the broker's
-#    CPU time (utime+stime, /proc/<pid>/stat) before and after, and its peak RSS (VmHWM, reset
-#    through /proc/<pid>/clear_refs before each workload).
-# 4. Measures loopback TCP (iperf3) and sequential writes with fdatasync every 1 MiB (fio).
-# 5. Writes bench/results/<date>.md (and a PNG chart when matplotlib or gnuplot is installed).
+# 3. Runs each latency workload once per broker (fixed rate; delivery latency, and end-to-end
+#    latency against Sluice).
+# 4. Runs each throughput workload BENCH_REPEATS times (default 3), alternating which broker goes
+#    first, reading the broker's CPU time (utime+stime, /proc/<pid>/stat) before and after, and
+#    its peak RSS (VmHWM, reset through /proc/<pid>/clear_refs before each run).
+# 5. Measures loopback TCP (iperf3) and sequential writes with fdatasync (fio: 1 MiB writes, the
+#    durable throughput limit; 4 KiB writes, the fdatasync latency the acks=all target uses).
+# 6. Writes bench/results/<date>-<commit>.md and the chart beside it (.png, report.py).
 #
 # usage: bench/compare/run.sh [build dir=build/release] [work dir=/var/tmp/sluice-compare]
+# env:   BENCH_REPEATS (3), BENCH_LATENCY_SECONDS (6, measured seconds per latency run)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -21,13 +26,18 @@ build=${1:-$root/build/release}
 work=${2:-/var/tmp/sluice-compare}
 sluice=$build/src/app/sluice
 out=$build/bench/compare
-client_timeout_s=60
+repeats=${BENCH_REPEATS:-3}
+latency_s=${BENCH_LATENCY_SECONDS:-6}
+# A run that needs longer than this is reported as failed (keeps the whole run under 10 minutes).
+client_timeout_s=40
 [ -x "$sluice" ] || { echo "run.sh: no $sluice (make build)"; exit 1; }
 
-# What the machine was doing before we added to it.
+# What the machine was doing before we added to it: load average, and the CPU idle share of two
+# one-second vmstat samples (the first line vmstat prints averages since boot, so it is dropped).
 loadavg_before=$(cut -d' ' -f1-3 /proc/loadavg)
+idle_before=$(vmstat 1 3 | awk 'NR > 3 {printf "%s%s", sep, $15; sep = " "}')
 started=$(date +%s)
-echo "loadavg before: $loadavg_before ($(nproc) cores)"
+echo "before: loadavg $loadavg_before, vmstat idle% $idle_before ($(nproc) cores)"
 
 mkdir -p "$out" "$work"
 gcc -O2 -Wall -o "$out/mock_broker" "$here/mock_broker.c" -lrdkafka -lpthread
@@ -38,6 +48,7 @@ else gunzip -c "$example.gz" >"$out/rdkafka_performance.c"; fi
 gcc -O2 -w -I"$here/shim/src" -I/usr/include/librdkafka -o "$out/rdkafka_performance" \
     "$out/rdkafka_performance.c" -lrdkafka -lm
 perf=$out/rdkafka_performance
+gcc -O2 -Wall -o "$out/latency_client" "$here/latency_client.c" -lrdkafka -lpthread
 
 run_dir=$(mktemp -d "$work/run.XXXXXX")
 results=$run_dir/results.jsonl
@@ -51,19 +62,34 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Workloads: name, topic, partitions, record bytes, acks, record count.
-# Counts are sized for ~4-6 s per run on 2 cores (1-2 s runs swung the ratios by 50%); the consume topic holds at most ~3 MiB per
-# partition because the mock keeps only the last 5 MiB of each partition.
+# Throughput workloads: name, topic, partitions, record bytes, acks, record count. A subset of
+# issue 7's {100 B, 1 KiB} x {acks=1, acks=all} x {1, 8, 100} partitions that fits the 10-minute
+# budget on 2 cores with 3 repeats (bench/README.md says which are left out). Counts are sized
+# for ~2-6 s per run (1-2 s runs swung the ratios by 50%).
 workloads=(
-    "produce_1k_acks1_8p    bench-p1k-a1-8   8 1024  1 1200000"
-    "produce_1k_acksall_8p  bench-p1k-all-8  8 1024 -1 600000"
-    "produce_100b_acks1_1p  bench-p100-a1-1  1  100  1 3000000"
+    "produce_1k_acks1_1p      bench-p1k-a1-1     1 1024  1 600000"
+    "produce_1k_acks1_8p      bench-p1k-a1-8     8 1024  1 1000000"
+    "produce_1k_acks1_100p    bench-p1k-a1-100 100 1024  1 800000"
+    "produce_1k_acksall_8p    bench-p1k-all-8    8 1024 -1 800000"
+    "produce_1k_acksall_100p  bench-p1k-all-100 100 1024 -1 800000"
+    "produce_100b_acks1_1p    bench-p100-a1-1    1  100  1 2500000"
+    "produce_100b_acks1_8p    bench-p100-a1-8    8  100  1 2500000"
+    "produce_100b_acksall_8p  bench-p100-all-8   8  100 -1 1500000"
 )
+# The consume topic holds at most ~3 MiB per partition because the mock keeps only the last
+# 5 MiB of each partition.
 consume_topic=bench-consume-64
 consume_records=192000
+# Latency workloads: name, topic, partitions, record bytes, acks, msgs/s (issue 7: 10k msg/s of
+# 100 B; 50 MB/s of 1 KiB = 48,828 msgs/s).
+latency_workloads=(
+    "latency_100b_acks1_10k     bench-l100-a1    8  100  1 10000"
+    "latency_100b_acksall_10k   bench-l100-all   8  100 -1 10000"
+    "latency_1k_acks1_50MBps    bench-l1k-a1     8 1024  1 48828"
+)
 
 topics=()
-for w in "${workloads[@]}"; do read -r _ t p _ <<<"$w"; topics+=("$t:$p"); done
+for w in "${workloads[@]}" "${latency_workloads[@]}"; do read -r _ t p _ <<<"$w"; topics+=("$t:$p"); done
 topics+=("$consume_topic:64")
 
 "$sluice" serve --set "listeners=PLAINTEXT://127.0.0.1:$port" --set "log.dirs=$run_dir/sluice" \
@@ -86,41 +112,69 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 reset_peak_rss() { echo 5 >"/proc/$1/clear_refs"; }
 peak_rss_kib() { awk '/^VmHWM:/ {print $2}' "/proc/$1/status"; }
 
-# measure <workload> <broker name> <broker pid> <records expected> <client args...>: one client
-# run, one JSON line.
+# measure <workload> <repeat> <broker name> <broker pid> <records expected> <client> <args...>:
+# one client run, one JSON line.
 measure() {
-    local workload=$1 broker=$2 pid=$3 expected=$4; shift 4
-    local ticks_before ticks_after log=$run_dir/$workload.$broker.log
+    local workload=$1 repeat=$2 broker=$3 pid=$4 expected=$5 client=$6; shift 6
+    local ticks_before ticks_after log=$run_dir/$workload.$repeat.$broker.log
     reset_peak_rss "$pid"
     ticks_before=$(cpu_ticks "$pid")
-    timeout -s INT "$client_timeout_s" "$perf" -q "$@" >"$log" 2>&1 || true
+    timeout -s INT "$client_timeout_s" "$client" "$@" >"$log" 2>&1 || true
     ticks_after=$(cpu_ticks "$pid")
     python3 "$here/parse_client.py" "$log" "$workload" "$broker" \
-        "$(( ticks_after - ticks_before ))" "$(getconf CLK_TCK)" "$(peak_rss_kib "$pid")" "$expected" >>"$results"
-    tail -n 1 "$results"
+        "$(( ticks_after - ticks_before ))" "$(getconf CLK_TCK)" "$(peak_rss_kib "$pid")" "$expected" "$repeat" >>"$results"
+    tail -n 1 "$results" | cut -c1-240
+}
+use_broker() {
+    if [ "$1" = mock ]; then pid=$mock_pid; bootstrap=$mock_bootstrap
+    else pid=$sluice_pid; bootstrap=$sluice_bootstrap; fi
 }
 
-for w in "${workloads[@]}"; do
-    read -r name topic _ size acks count <<<"$w"
-    for broker in mock sluice; do
-        if [ $broker = mock ]; then pid=$mock_pid; bootstrap=$mock_bootstrap
-        else pid=$sluice_pid; bootstrap=$sluice_bootstrap; fi
-        measure "$name" "$broker" "$pid" "$count" -P -t "$topic" -b "$bootstrap" -s "$size" -a "$acks" -c "$count"
-    done
-done
-
-# Consume catch-up: fill the 64 partitions (not measured), then read them all from the start.
-partition_args=()
-for p in $(seq 0 63); do partition_args+=(-p "$p"); done
+# Consume catch-up topic: filled once per broker (not measured), read from the start each repeat.
 for broker in mock sluice; do
-    if [ $broker = mock ]; then pid=$mock_pid; bootstrap=$mock_bootstrap
-    else pid=$sluice_pid; bootstrap=$sluice_bootstrap; fi
+    use_broker $broker
     # A random partition per record: the default sticky partitioner sends ~10 ms of records to
     # one partition, which would overflow the mock's 5 MiB per partition and lose records.
     timeout "$client_timeout_s" "$perf" -q -P -t "$consume_topic" -b "$bootstrap" -s 1024 -a 1 \
         -X sticky.partitioning.linger.ms=0 -c "$consume_records" >"$run_dir/fill.$broker.log" 2>&1
-    measure consume_1k_64p "$broker" "$pid" "$consume_records" -C -t "$consume_topic" -b "$bootstrap" -o beginning \
-        -c "$consume_records" "${partition_args[@]}"
+done
+partition_args=()
+for p in $(seq 0 63); do partition_args+=(-p "$p"); done
+
+# Latency at a fixed rate, once per broker, first: before the throughput runs leave gigabytes of
+# writeback behind them. The client's JSON line carries the percentiles.
+# Delivery latency with the producer alone; end-to-end (a consumer in the same client) against
+# Sluice only: the mock's Fetch is no peer's (latency_client.c, bench/README.md), and serving it
+# takes the mock's one thread, and its producer latency with it.
+for w in "${latency_workloads[@]}"; do
+    read -r name topic _ size acks rate <<<"$w"
+    for broker in mock sluice; do
+        use_broker $broker
+        measure "$name" 1 "$broker" "$pid" 0 "$out/latency_client" -b "$bootstrap" -t "$topic" -s "$size" \
+            -a "$acks" -r "$rate" -d "$latency_s" -w 1
+    done
+    use_broker sluice
+    measure "${name}_e2e" 1 sluice "$pid" 0 "$out/latency_client" -b "$bootstrap" -t "$topic" -s "$size" \
+        -a "$acks" -r "$rate" -d "$latency_s" -w 1 -E
+done
+
+# Repeats alternate which broker goes first, so that a neighbour's burst or the page cache's
+# writeback does not always land on the same one.
+for repeat in $(seq "$repeats"); do
+    if [ $((repeat % 2)) = 1 ]; then order="mock sluice"; else order="sluice mock"; fi
+    for w in "${workloads[@]}"; do
+        read -r name topic _ size acks count <<<"$w"
+        for broker in $order; do
+            use_broker $broker
+            measure "$name" "$repeat" "$broker" "$pid" "$count" "$perf" -q -P -t "$topic" -b "$bootstrap" \
+                -s "$size" -a "$acks" -c "$count"
+        done
+    done
+    for broker in $order; do
+        use_broker $broker
+        measure consume_1k_64p "$repeat" "$broker" "$pid" "$consume_records" "$perf" -q -C -t "$consume_topic" \
+            -b "$bootstrap" -o beginning -c "$consume_records" "${partition_args[@]}"
+    done
 done
 
 # Machine limits, after the brokers so that their page cache and CPU are quiet.
@@ -134,19 +188,30 @@ python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))["end"]["sum_received
 print(json.dumps({"workload": "limit_loopback_tcp", "broker": "iperf3", "MBps": d["bits_per_second"]/8e6}))' \
     "$run_dir/iperf3.json" >>"$results"
 tail -n 1 "$results"
-# The durable workload's limit: sequential 1 MiB writes, fdatasync after each, in the same
-# file system as the broker's log.
-fio --name=sluice --filename="$run_dir/fio.dat" --rw=write --bs=1M --size=512M --ioengine=psync \
-    --direct=0 --fallocate=none --fdatasync=1 --output-format=json >"$run_dir/fio.json"
-python3 -c 'import json,sys; w=json.load(open(sys.argv[1]))["jobs"][0]; s=w["sync"]["lat_ns"]["percentile"];
-print(json.dumps({"workload": "limit_disk_fdatasync_1MiB", "broker": "fio", "MBps": w["write"]["bw_bytes"]/1e6,
-                  "fdatasync_p99_us": s.get("99.000000", 0)/1e3}))' "$run_dir/fio.json" >>"$results"
-tail -n 1 "$results"
-rm -f "$run_dir/fio.dat"
+# The durable workloads' limits, in the same file system as the broker's log: sequential 1 MiB
+# writes with an fdatasync after each (throughput), and 4 KiB writes with an fdatasync after
+# each for 5 s (the fdatasync latency of small appends, as at 10k msg/s of 100 B).
+fio_limit() {
+    local name=$1 bs=$2; shift 2
+    fio --name=sluice --filename="$run_dir/fio.dat" --rw=write --bs="$bs" --ioengine=psync \
+        --direct=0 --fallocate=none --fdatasync=1 --output-format=json "$@" >"$run_dir/fio.$name.json"
+    python3 -c 'import json,sys; w=json.load(open(sys.argv[1]))["jobs"][0]; s=w["sync"]["lat_ns"];
+p=s["percentile"]; us=lambda k: p.get(k, 0)/1e3
+print(json.dumps({"workload": sys.argv[2], "broker": "fio", "MBps": w["write"]["bw_bytes"]/1e6,
+                  "fdatasync_p50_us": us("50.000000"), "fdatasync_p99_us": us("99.000000"),
+                  "fdatasync_p999_us": us("99.900000"), "fdatasync_max_us": s["max"]/1e3}))' \
+        "$run_dir/fio.$name.json" "$name" >>"$results"
+    tail -n 1 "$results"
+    rm -f "$run_dir/fio.dat"
+}
+fio_limit limit_disk_fdatasync_1MiB 1M --size=512M
+fio_limit limit_disk_fdatasync_4KiB 4k --size=256M --runtime=5
 
 loadavg_after=$(cut -d' ' -f1-3 /proc/loadavg)
 mkdir -p "$root/bench/results"
-report=$root/bench/results/$(date +%Y-%m-%d).md
-python3 "$here/report.py" "$results" "$report" "$loadavg_before" "$loadavg_after" \
-    "$(( $(date +%s) - started ))" "$(git -C "$root" rev-parse --short HEAD)"
+commit=$(git -C "$root" rev-parse --short HEAD)
+git -C "$root" diff --quiet HEAD -- src bench || commit="$commit+changes"
+report=$root/bench/results/$(date +%Y-%m-%d)-${commit%%+*}.md
+python3 "$here/report.py" "$results" "$report" "$loadavg_before" "$idle_before" "$loadavg_after" \
+    "$(( $(date +%s) - started ))" "$commit" "$repeats" "$(nproc)"
 cat "$report"
