@@ -35,6 +35,11 @@ public:
     virtual result<uint64_t> size() = 0;
     // The descriptor for sendfile(2), or -1 for a file that is not a kernel file (memory).
     virtual int native_handle() const noexcept = 0;
+    // For handing the file to another thread (a fetch's sendfile on the connection's shard):
+    // the handle that owns the descriptor, which stays open while the returned pointer lives
+    // and needs nothing of this handle's owner thread. A proxy (lru_file_system) returns its
+    // current real file; a plain handle returns nullptr: it is its own owner.
+    virtual std::shared_ptr<file_handle> descriptor_owner() { return nullptr; }
 };
 
 // A read-only view of a whole file's bytes as they were when mapped: mmap(2) for POSIX (the

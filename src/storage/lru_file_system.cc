@@ -76,6 +76,11 @@ public:
         auto file = const_cast<lru_file*>(this)->acquire();
         return file ? (*file)->native_handle() : -1;
     }
+    // Owner thread. The real file: an eviction afterwards only drops this proxy's reference.
+    std::shared_ptr<file_handle> descriptor_owner() override {
+        auto file = acquire();
+        return file ? std::move(*file) : nullptr;
+    }
 
     // Any thread.
     storage_errc fdatasync() override {

@@ -12,6 +12,10 @@
 //
 // native_handle() opens the file if needed and returns a descriptor valid until the next call
 // that may evict (any open or use of another file): call it right before each sendfile(2).
+// Nothing but fdatasync() may be called from another thread, not even native_handle() or the
+// proxy's destructor (both update the LRU list): a file read on the owner thread and sent from
+// another goes over as descriptor_owner(), the real file, which keeps its descriptor open
+// whatever the LRU does meanwhile.
 // Reopening checks that the path still names the same file (device and inode); a file
 // removed or replaced since its proxy was evicted fails with io_error instead of reading
 // another file's bytes.

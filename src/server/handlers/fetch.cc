@@ -79,6 +79,11 @@ asio::awaitable<void> read_all(request& r, std::vector<fetch_item>& items, std::
                     continue;
                 }
                 it.range = read->range;
+                // The response is written on the connection's shard: it gets the real file,
+                // whose descriptor stays open until the sendfile is done, never this shard's
+                // LRU proxy (lru_file_system.h).
+                if (!it.range.empty())
+                    if (auto owner = it.range.file->descriptor_owner()) it.range.file = std::move(owner);
                 if (read_committed && !it.range.empty()) {
                     auto aborted = log.aborted_transactions(it.offset, limit);
                     if (!aborted) {

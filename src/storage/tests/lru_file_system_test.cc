@@ -32,6 +32,31 @@ struct temp_dir {
     ~temp_dir() { std::filesystem::remove_all(path); }
 };
 
+// A fetch reads on the partition's shard and sends from the connection's: the real file it
+// takes keeps its descriptor (same file, same bytes) through evictions and deletion, and using
+// it never touches the LRU.
+TEST(lru_file_system, a_descriptor_owner_outlives_eviction_and_deletion) {
+    temp_dir dir;
+    posix_file_system inner;
+    lru_file_system fs(inner, 1);
+    auto a = *fs.open(dir.path + "/a", open_mode::create);
+    ASSERT_EQ(a->append(bytes_of("bytes of a")), storage_errc::none);
+    std::shared_ptr<file_handle> owner = a->descriptor_owner();
+    ASSERT_NE(owner, nullptr);
+    const int fd = owner->native_handle();
+    ASSERT_GE(fd, 0);
+    auto b = *fs.open(dir.path + "/b", open_mode::create); // evicts a
+    EXPECT_EQ(fs.evictions(), 1u);
+    ASSERT_EQ(inner.remove(dir.path + "/a"), storage_errc::none);
+    a.reset();
+    EXPECT_EQ(owner->native_handle(), fd);
+    char buffer[10] = {};
+    EXPECT_EQ(::pread(fd, buffer, sizeof buffer, 0), 10);
+    EXPECT_EQ(std::string(buffer, 10), "bytes of a");
+    // A plain handle is its own owner.
+    EXPECT_EQ(owner->descriptor_owner(), nullptr);
+}
+
 TEST(lru_file_system, evicted_files_reopen_on_use) {
     memory_file_system inner;
     ASSERT_EQ(inner.mkdir("/d"), storage_errc::none);
