@@ -126,8 +126,7 @@ storage_errc log::roll(model::offset base_offset) {
         // Kafka takes a producer snapshot at each roll, named by the new segment's base: a
         // recovery then replays at most the active segment. The sealed segment's .txnindex is
         // synced with it (rare: only after aborts).
-        if (auto txns = active().transactions(); txns && *txns)
-            if (storage_errc e = (*txns)->sync(); e != storage_errc::none) return e;
+        if (storage_errc e = active().sync_transactions(); e != storage_errc::none) return e;
         if (storage_errc e = snapshot_producers(); e != storage_errc::none) return e;
     }
     auto s = segment::create(_fs, _dir, base_offset, _config.segment);

@@ -266,8 +266,7 @@ storage_errc segment::flush() {
     if (storage_errc e = _offset_index.write(*_index_file); e != storage_errc::none) return e;
     if (storage_errc e = _time_index.write(*_time_index_file); e != storage_errc::none) return e;
     if (storage_errc e = _index_file->fdatasync(); e != storage_errc::none) return e;
-    if (_txn_index)
-        if (storage_errc e = _txn_index->sync(); e != storage_errc::none) return e;
+    if (storage_errc e = sync_transactions(); e != storage_errc::none) return e;
     return _time_index_file->fdatasync();
 }
 

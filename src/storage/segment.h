@@ -96,6 +96,8 @@ public:
     // Whether the .txnindex has entries (known without opening it once this object appended
     // to it or read it).
     result<bool> has_aborted_transactions();
+    // fdatasync of the .txnindex if this object changed it (never opens it).
+    storage_errc sync_transactions() { return _txn_index ? _txn_index->sync() : storage_errc::none; }
     model::offset base_offset() const noexcept { return _base_offset; }
     // One past the last offset held (base_offset() when empty).
     model::offset next_offset() const noexcept { return _next_offset; }
