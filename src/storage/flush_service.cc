@@ -1,5 +1,7 @@
 #include "storage/flush_service.h"
 
+#include <algorithm>
+#include <iterator>
 #include <string>
 #include <unordered_map>
 
@@ -7,11 +9,9 @@ namespace sluice::storage {
 
 void flush_service::start() {
     std::lock_guard lock(_mutex);
-    if (_thread.joinable()) return;
+    if (!_workers.empty()) return;
     _stopping = false;
-    _pool_stopping = false;
-    for (size_t i = 1; i < _sync_threads; ++i) _helpers.emplace_back([this] { helper_loop(); });
-    _thread = std::thread([this] { run(); });
+    for (size_t i = 0; i < _sync_threads; ++i) _workers.emplace_back([this] { worker_loop(); });
 }
 
 void flush_service::stop() {
@@ -20,59 +20,43 @@ void flush_service::stop() {
         _stopping = true;
     }
     _wake.notify_all();
-    if (_thread.joinable()) _thread.join();
-    {
-        std::lock_guard lock(_pool_mutex);
-        _pool_stopping = true;
-    }
-    _pool_wake.notify_all();
-    for (std::thread& helper : _helpers) helper.join();
-    _helpers.clear();
+    for (std::thread& worker : _workers) worker.join();
+    _workers.clear();
     while (run_round() > 0) {
     }
 }
 
-void flush_service::helper_loop() {
-    uint64_t seen = 0;
+bool flush_service::take_one_log(std::vector<request>& batch) {
+    auto first = std::find_if(_queue.begin(), _queue.end(), [](const request& r) { return !r.log->_syncing; });
+    if (first == _queue.end()) return false;
+    log_entry* log = first->log.get();
+    log->_syncing = true;
+    // Keeps the other logs' requests in their order.
+    auto rest = std::stable_partition(first, _queue.end(), [log](const request& r) { return r.log.get() == log; });
+    std::move(first, rest, std::back_inserter(batch));
+    _queue.erase(first, rest);
+    return true;
+}
+
+void flush_service::worker_loop() {
+    std::vector<request> batch;
+    log_handle synced;
     for (;;) {
-        std::vector<sync_item>* work = nullptr;
         {
-            std::unique_lock lock(_pool_mutex);
-            _pool_wake.wait(lock, [&] { return _pool_stopping || _generation != seen; });
-            if (_pool_stopping) return;
-            seen = _generation;
-            work = _work;
+            std::unique_lock lock(_mutex);
+            // The log this worker just synced is free again; its requests that arrived during
+            // the sync are taken here or by the next worker that looks (a worker always looks
+            // before it sleeps, so no wake-up is needed for them).
+            if (synced) synced->_syncing = false;
+            synced.reset();
+            // Stopping: the workers finish what is queued; stop() then drains the rest.
+            _wake.wait(lock, [&] { return take_one_log(batch) || (_stopping && _queue.empty()); });
+            if (batch.empty()) return;
         }
-        drain(*work);
-        std::lock_guard lock(_pool_mutex);
-        if (--_busy_helpers == 0) _pool_done.notify_one();
+        synced = batch.front().log;
+        complete(batch);
+        batch.clear();
     }
-}
-
-void flush_service::drain(std::vector<sync_item>& items) {
-    for (size_t i; (i = _next_item.fetch_add(1, std::memory_order_relaxed)) < items.size();) {
-        sync_item& item = items[i];
-        item.error = item.file ? item.file->fdatasync() : _fs.sync_dir(*item.dir);
-    }
-}
-
-void flush_service::sync_all(std::vector<sync_item>& items) {
-    _next_item.store(0, std::memory_order_relaxed);
-    if (_helpers.empty() || items.size() < 2) {
-        drain(items);
-        return;
-    }
-    {
-        std::lock_guard lock(_pool_mutex);
-        _work = &items;
-        _busy_helpers = _helpers.size();
-        ++_generation;
-    }
-    _pool_wake.notify_all();
-    drain(items);
-    std::unique_lock lock(_pool_mutex);
-    _pool_done.wait(lock, [this] { return _busy_helpers == 0; });
-    _work = nullptr;
 }
 
 flush_service::log_handle flush_service::register_log(post_function post, model::offset durable) {
@@ -80,33 +64,29 @@ flush_service::log_handle flush_service::register_log(post_function post, model:
 }
 
 void flush_service::enqueue(const log_handle& log, sync_plan plan, completion done) {
+    bool syncing;
     {
         std::lock_guard lock(_mutex);
         _queue.push_back({log, std::move(plan), std::move(done)});
+        syncing = log->_syncing;
     }
-    _wake.notify_one();
-}
-
-void flush_service::run() {
-    for (;;) {
-        {
-            std::unique_lock lock(_mutex);
-            _wake.wait(lock, [this] { return _stopping || !_queue.empty(); });
-            if (_stopping && _queue.empty()) return;
-        }
-        run_round();
-    }
+    // While its log syncs the request waits for that worker, which looks again before it
+    // sleeps: waking another worker would only cost a context switch.
+    if (!syncing) _wake.notify_one();
 }
 
 size_t flush_service::run_round() {
-    std::lock_guard round(_round_mutex);
     std::vector<request> batch;
     {
         std::lock_guard lock(_mutex);
         batch.swap(_queue);
     }
-    if (batch.empty()) return 0;
+    size_t n = batch.size();
+    if (n > 0) complete(batch);
+    return n;
+}
 
+void flush_service::complete(std::vector<request>& batch) {
     // Each distinct file and directory once, whatever number of requests name it.
     std::unordered_map<file_handle*, storage_errc> file_results;
     std::unordered_map<std::string, storage_errc> dir_results;
@@ -115,15 +95,8 @@ size_t flush_service::run_round() {
         if (r.plan.point.dir) dir_results.emplace(r.plan.dir, storage_errc::none);
     }
     // Any order is safe: a completion waits for its files and its directory.
-    std::vector<sync_item> items;
-    items.reserve(file_results.size() + dir_results.size());
-    for (auto& [file, error] : file_results) items.push_back({.file = file});
-    for (auto& [dir, error] : dir_results) items.push_back({.dir = &dir});
-    sync_all(items);
-    for (const sync_item& item : items) {
-        if (item.file) file_results[item.file] = item.error;
-        else dir_results[*item.dir] = item.error;
-    }
+    for (auto& [file, error] : file_results) error = file->fdatasync();
+    for (auto& [dir, error] : dir_results) error = _fs.sync_dir(dir);
 
     _rounds.fetch_add(1, std::memory_order_relaxed);
     _requests.fetch_add(batch.size(), std::memory_order_relaxed);
@@ -148,7 +121,6 @@ size_t flush_service::run_round() {
         auto plan = std::make_shared<sync_plan>(std::move(r.plan));
         r.log->_post([done = std::move(r.done), plan, error] { done(error); });
     }
-    return batch.size();
 }
 
 flush_service::stats flush_service::statistics() const {

@@ -1,25 +1,31 @@
 #pragma once
 // flush_service: group-commit fdatasync for one log directory (DESIGN.md §2 "fsync workers").
-// Callers enqueue "make log L durable up to offset X" (a sync_plan) with a completion; one
-// round takes every request queued so far, fdatasyncs each distinct file once and each
-// directory that needs it once, then publishes the durable offset of every log in the round
-// and posts the completions back through each log's `post` function. An append queued before
-// a round starts is covered by that round's fdatasync (group commit across partitions and
-// requests). Requests queued during a round wait for the next one.
+// Callers enqueue "make log L durable up to offset X" (a sync_plan) with a completion. A sync
+// of a log takes every request of that log queued so far, fdatasyncs each distinct file once
+// (and the directory when a plan needs it), then publishes the log's durable offset and posts
+// the completions back through the log's `post` function. A request queued while a sync of its
+// log is running waits for the next sync of that log (the running fdatasync may have started
+// before the request's write); requests of one log queued together share one sync (group
+// commit across requests).
 //
 // Threads:
-// - start() runs rounds on the service's own thread, off the event loops. Without start(),
-//   a test drives rounds itself with run_round() (deterministic, and required for
-//   memory_file_system, whose handles are single-threaded).
+// - start() runs `sync_threads` workers, off the event loops. Each worker takes the requests of
+//   one log that no other worker is syncing, so different logs sync in parallel and as soon as
+//   a request arrives, not in lock-step rounds: a round over N partitions waited for the
+//   slowest of N files, and a request arriving during it for a whole second round. The kernel
+//   still batches concurrent fdatasyncs into one journal commit (ext4).
+// - Without start(), a test drives rounds itself with run_round(): every queued request of
+//   every log, on the calling thread (deterministic, and required for memory_file_system,
+//   whose handles are single-threaded).
 // - register_log(), enqueue(), durable_offset() and the stats may be called from any thread.
 // - The service calls only file_handle::fdatasync() and file_system::sync_dir() (both
 //   thread-safe for posix_file_system and lru_file_system). It never touches a log: the log's
 //   owner applies a result in the posted completion (log::mark_synced, log_syncer.h).
 // - Completions run wherever `post` runs them; the plan's file handles are released there too
-//   (so a handle's destructor never runs on the service thread).
+//   (so a handle's destructor never runs on a worker).
 //
 // Lifetime: the file system outlives the service; stop() (or the destructor) finishes the
-// queued requests and joins the thread. Posted completions may run after stop().
+// queued requests and joins the workers. Posted completions may run after stop().
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -40,7 +46,9 @@ public:
     // Runs a task on the log owner's thread (e.g. asio::post to its shard's io_context).
     using post_function = std::function<void(task)>;
     using completion = std::function<void(storage_errc)>;
-    static constexpr size_t sync_threads_default = 4;
+    // Logs synced at once. The workers only wait in fdatasync, so more than the cores is
+    // right: 8 partitions at 10k acks=all requests/s want 8 syncs in flight.
+    static constexpr size_t sync_threads_default = 16;
 
     // One registered log: where its completions go and how far it is durable.
     class log_entry {
@@ -53,20 +61,19 @@ public:
         friend class flush_service;
         post_function _post;
         std::atomic<int64_t> _durable;
+        bool _syncing = false; // a worker is syncing this log; guarded by the service's _mutex
     };
     using log_handle = std::shared_ptr<log_entry>;
 
     struct stats {
-        uint64_t rounds = 0;
+        uint64_t rounds = 0; // syncs of one log by a worker, or run_round() calls
         uint64_t requests = 0;
         uint64_t file_syncs = 0; // fdatasync calls
         uint64_t dir_syncs = 0;
         uint64_t errors = 0;
     };
 
-    // `sync_threads`: fdatasyncs of one round run on up to this many threads at once (the
-    // service thread and helpers), so a round over many partitions costs about one journal
-    // commit rather than one per file (ext4 batches concurrent syncs). 1: one after another.
+    // `sync_threads`: the workers start() runs, i.e. how many logs sync at once.
     explicit flush_service(file_system& fs, size_t sync_threads = sync_threads_default) noexcept
         : _fs(fs), _sync_threads(sync_threads > 0 ? sync_threads : 1) {}
     ~flush_service() { stop(); }
@@ -79,7 +86,7 @@ public:
     // `durable`: the log's recovery point when it registers.
     log_handle register_log(post_function post, model::offset durable);
     void enqueue(const log_handle& log, sync_plan plan, completion done);
-    // One round on the calling thread; the number of requests it completed.
+    // Every queued request on the calling thread; the number of requests it completed.
     size_t run_round();
 
     stats statistics() const;
@@ -91,36 +98,21 @@ private:
         completion done;
     };
 
-    // One fdatasync or directory sync of a round.
-    struct sync_item {
-        file_handle* file = nullptr;
-        const std::string* dir = nullptr;
-        storage_errc error = storage_errc::none;
-    };
-
-    void run();
-    void helper_loop();
-    // Syncs every item, on the helpers too when they run.
-    void sync_all(std::vector<sync_item>& items);
-    void drain(std::vector<sync_item>& items);
+    void worker_loop();
+    // Syncs the files and directories of `batch` (one after another), publishes the durable
+    // offsets and posts the completions.
+    void complete(std::vector<request>& batch);
+    // Moves the queued requests of the first log no worker is syncing into `batch` and marks
+    // that log syncing; false when there is none. Needs _mutex.
+    bool take_one_log(std::vector<request>& batch);
 
     file_system& _fs;
     const size_t _sync_threads;
-    // Helpers: started by start(), woken per round by a new _generation.
-    std::vector<std::thread> _helpers;
-    std::mutex _pool_mutex;
-    std::condition_variable _pool_wake, _pool_done;
-    uint64_t _generation = 0;         // guarded by _pool_mutex
-    size_t _busy_helpers = 0;         // guarded by _pool_mutex
-    bool _pool_stopping = false;      // guarded by _pool_mutex
-    std::vector<sync_item>* _work = nullptr;
-    std::atomic<size_t> _next_item{0};
+    std::vector<std::thread> _workers;
     mutable std::mutex _mutex;
     std::condition_variable _wake;
     std::vector<request> _queue; // guarded by _mutex
     bool _stopping = false;      // guarded by _mutex
-    std::thread _thread;
-    std::mutex _round_mutex; // one round at a time (run_round() from a test and the thread)
     std::atomic<uint64_t> _rounds{0}, _requests{0}, _file_syncs{0}, _dir_syncs{0}, _errors{0};
 };
 

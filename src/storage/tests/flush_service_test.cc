@@ -2,7 +2,10 @@
 // thread (posix file system), log_syncer's flush.messages / flush.ms / acks=all waits.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <condition_variable>
 #include <filesystem>
+#include <mutex>
 #include <unistd.h>
 
 #include "storage/completion_queue.h"
@@ -226,14 +229,110 @@ TEST(flush_service, completions_after_the_syncer_is_gone_are_dropped) {
     f.owner.run_ready(); // must not touch the destroyed syncer
 }
 
-TEST(flush_service, own_thread_with_posix_files) {
-    std::string root = std::filesystem::temp_directory_path() / ("sluice_flush_" + std::to_string(::getpid()));
+// Forwards to the POSIX file system; fdatasync of a .log file whose path contains `gated` waits
+// while the gate is closed, and every fdatasync counts how many run on its file at once.
+class gated_file_system final : public file_system {
+public:
+    explicit gated_file_system(std::string gated) : _gated(std::move(gated)) {}
+
+    void close_gate() {
+        std::lock_guard lock(_mutex);
+        _open = false;
+    }
+    void open_gate() {
+        {
+            std::lock_guard lock(_mutex);
+            _open = true;
+        }
+        _changed.notify_all();
+    }
+    // Waits until `n` fdatasyncs wait at the closed gate.
+    void wait_for_waiting(int n) {
+        std::unique_lock lock(_mutex);
+        _changed.wait(lock, [&] { return _waiting >= n; });
+    }
+    int syncs_of_gated() {
+        std::lock_guard lock(_mutex);
+        return _gated_syncs;
+    }
+    int most_at_once() {
+        std::lock_guard lock(_mutex);
+        return _most_at_once;
+    }
+
+    result<std::shared_ptr<file_handle>> open(const std::string& path, open_mode mode) override {
+        auto file = _posix.open(path, mode);
+        if (!file.ok()) return file;
+        return std::shared_ptr<file_handle>(std::make_shared<handle>(*this, std::move(*file)));
+    }
+    result<std::shared_ptr<const mapped_file>> map_read_only(const std::string& path) override {
+        return _posix.map_read_only(path);
+    }
+    storage_errc rename(const std::string& from, const std::string& to) override { return _posix.rename(from, to); }
+    storage_errc remove(const std::string& path) override { return _posix.remove(path); }
+    result<std::vector<std::string>> list_dir(const std::string& dir) override { return _posix.list_dir(dir); }
+    storage_errc mkdir(const std::string& dir) override { return _posix.mkdir(dir); }
+    storage_errc sync_dir(const std::string& dir) override { return _posix.sync_dir(dir); }
+    bool exists(const std::string& path) override { return _posix.exists(path); }
+
+private:
+    class handle final : public file_handle {
+    public:
+        handle(gated_file_system& fs, std::shared_ptr<file_handle> file) : _fs(fs), _file(std::move(file)) {}
+        const std::string& path() const noexcept override { return _file->path(); }
+        result<size_t> read_at(uint64_t position, std::span<uint8_t> buffer) override {
+            return _file->read_at(position, buffer);
+        }
+        storage_errc write_at(uint64_t position, byte_view data) override { return _file->write_at(position, data); }
+        storage_errc append(byte_view data) override { return _file->append(data); }
+        storage_errc fdatasync() override {
+            bool gated = path().find(_fs._gated) != std::string::npos && path().ends_with(".log");
+            {
+                std::unique_lock lock(_fs._mutex);
+                _fs._most_at_once = std::max(_fs._most_at_once, ++_running);
+                if (gated) {
+                    ++_fs._gated_syncs;
+                    ++_fs._waiting;
+                    _fs._changed.notify_all();
+                    _fs._changed.wait(lock, [&] { return _fs._open; });
+                    --_fs._waiting;
+                }
+            }
+            storage_errc e = _file->fdatasync();
+            std::lock_guard lock(_fs._mutex);
+            --_running;
+            return e;
+        }
+        storage_errc truncate(uint64_t size) override { return _file->truncate(size); }
+        result<uint64_t> size() override { return _file->size(); }
+        int native_handle() const noexcept override { return _file->native_handle(); }
+
+    private:
+        gated_file_system& _fs;
+        std::shared_ptr<file_handle> _file;
+        int _running = 0; // guarded by _fs._mutex
+    };
+
+    posix_file_system _posix;
+    const std::string _gated;
+    std::mutex _mutex;
+    std::condition_variable _changed;
+    bool _open = true;
+    int _waiting = 0, _gated_syncs = 0, _most_at_once = 0;
+};
+
+std::string fresh_dir(const std::string& name) {
+    std::string root = std::filesystem::temp_directory_path() / (name + "_" + std::to_string(::getpid()));
     std::filesystem::remove_all(root);
+    return root;
+}
+
+TEST(flush_service, workers_group_what_is_queued_per_log) {
+    std::string root = fresh_dir("sluice_flush");
     posix_file_system fs;
     system_clock clock;
     completion_queue owner;
     flush_service service(fs);
-    service.start();
     std::vector<std::unique_ptr<log>> logs;
     std::vector<std::unique_ptr<log_syncer>> syncers;
     for (int p = 0; p < 8; ++p) {
@@ -242,22 +341,79 @@ TEST(flush_service, own_thread_with_posix_files) {
     }
     int acked = 0;
     const int rounds = 50;
-    for (int i = 0; i < rounds; ++i)
-        for (int p = 0; p < 8; ++p) {
-            byte_buffer batch = make_batch(4, 1000, 1024);
-            auto appended = logs[p]->append(batch, leader_epoch(0));
-            ASSERT_TRUE(appended.ok());
-            syncers[p]->wait_durable(offset(appended->last_offset.value() + 1),
-                                     [&](storage_errc e) { acked += e == storage_errc::none; });
-        }
+    auto produce = [&] {
+        for (int i = 0; i < rounds; ++i)
+            for (int p = 0; p < 8; ++p) {
+                byte_buffer batch = make_batch(4, 1000, 1024);
+                auto appended = logs[p]->append(batch, leader_epoch(0));
+                ASSERT_TRUE(appended.ok());
+                syncers[p]->wait_durable(offset(appended->last_offset.value() + 1),
+                                         [&](storage_errc e) { acked += e == storage_errc::none; });
+            }
+    };
+    // Queued before the workers start: each log's 50 requests are one sync of one file.
+    produce();
+    service.start();
     while (acked < rounds * 8) owner.run_for(std::chrono::milliseconds(100));
-    service.stop();
     flush_service::stats stats = service.statistics();
-    // Group commit: far fewer fdatasyncs than acknowledged appends.
-    EXPECT_LT(stats.file_syncs, static_cast<uint64_t>(rounds * 8));
+    EXPECT_EQ(stats.requests, static_cast<uint64_t>(rounds * 8));
+    EXPECT_EQ(stats.file_syncs, 8u);
+    EXPECT_EQ(stats.rounds, 8u);
     for (auto& l : logs) EXPECT_EQ(l->recovery_point(), offset(rounds * 4));
+    // Arriving while the workers run: everything acknowledged is durable, in whatever grouping
+    // the timing gives.
+    produce();
+    while (acked < 2 * rounds * 8) owner.run_for(std::chrono::milliseconds(100));
+    service.stop();
+    for (auto& l : logs) EXPECT_EQ(l->recovery_point(), offset(2 * rounds * 4));
     syncers.clear();
     logs.clear();
+    std::filesystem::remove_all(root);
+}
+
+TEST(flush_service, logs_sync_in_parallel_and_one_log_never_twice_at_once) {
+    std::string root = fresh_dir("sluice_flush_gate");
+    gated_file_system fs("/slow/");
+    system_clock clock;
+    completion_queue owner;
+    flush_service service(fs, 4);
+    service.start();
+    auto slow = std::move(*log::open(fs, root + "/slow", {}, clock, {}));
+    auto fast = std::move(*log::open(fs, root + "/fast", {}, clock, {}));
+    log_syncer slow_syncer(*slow, service, owner.poster(), {}, clock);
+    log_syncer fast_syncer(*fast, service, owner.poster(), {}, clock);
+    auto append = [](log& l) {
+        byte_buffer batch = make_batch(2);
+        auto appended = l.append(batch, leader_epoch(0));
+        EXPECT_TRUE(appended.ok());
+        return offset(appended->last_offset.value() + 1);
+    };
+    std::vector<offset> slow_acks;
+    bool fast_acked = false;
+
+    fs.close_gate();
+    offset first = append(*slow);
+    slow_syncer.wait_durable(first, [&](storage_errc e) { if (e == storage_errc::none) slow_acks.push_back(first); });
+    fs.wait_for_waiting(1); // the slow log's sync is running (held at the gate)
+    // Written after that sync began: it may not cover this append, so the request waits for
+    // the next sync of the log, not for this one.
+    offset second = append(*slow);
+    slow_syncer.wait_durable(second, [&](storage_errc e) { if (e == storage_errc::none) slow_acks.push_back(second); });
+    // Another log is not held up by the slow one (no lock-step rounds).
+    offset fast_end = append(*fast);
+    fast_syncer.wait_durable(fast_end, [&](storage_errc e) { fast_acked = e == storage_errc::none; });
+    for (int i = 0; i < 100 && !fast_acked; ++i) owner.run_for(std::chrono::milliseconds(50));
+    EXPECT_TRUE(fast_acked);
+    EXPECT_TRUE(slow_acks.empty());
+    EXPECT_EQ(fs.syncs_of_gated(), 1); // no second sync of the slow log while the first runs
+
+    fs.open_gate();
+    for (int i = 0; i < 100 && slow_acks.size() < 2; ++i) owner.run_for(std::chrono::milliseconds(50));
+    EXPECT_EQ(slow_acks, (std::vector<offset>{first, second}));
+    EXPECT_EQ(fs.syncs_of_gated(), 2);
+    EXPECT_EQ(fs.most_at_once(), 1); // per file
+    EXPECT_EQ(slow->recovery_point(), second);
+    service.stop();
     std::filesystem::remove_all(root);
 }
 
