@@ -3,8 +3,8 @@
 
 usage: parse_client.py <client log> <workload> <broker> <broker cpu ticks> <ticks per s> <peak rss KiB>
                        <records expected> <repeat>
-The client is rdkafka_performance (a summary line: throughput) or latency_client (a JSON line:
-percentiles, passed through). MB/s is 10^6 bytes per second, as rdkafka_performance prints it;
+The client is rdkafka_performance (a summary line: throughput), latency_client or wire_latency
+(a JSON line: percentiles, passed through). MB/s is 10^6 bytes per second, as rdkafka_performance prints it;
 CPU-seconds per GB divide by 10^9 payload bytes delivered or consumed.
 """
 import json
@@ -48,9 +48,26 @@ def latency_row(text, row, cpu_s):
     return None
 
 
+def wire_row(text, row, cpu_s):
+    """wire_latency's JSON line, or None when it printed none."""
+    for line in reversed(text.splitlines()):
+        if line.startswith("{"):
+            row.update(json.loads(line))
+            row["cpu_s"] = cpu_s
+            if row["unanswered"] or row["errors"]:
+                row["error"] = f"{row['unanswered']} unanswered, {row['errors']} error responses"
+            return row
+    return None
+
+
 def main(log, workload, broker, ticks, ticks_per_s, peak_rss_kib, expected, repeat):
     text = open(log, errors="replace").read()
     row = {"workload": workload, "broker": broker, "repeat": int(repeat)}
+    if workload.startswith("wire_"):
+        if wire_row(text, row, int(ticks) / int(ticks_per_s)) is None:
+            row["error"] = (text.strip().splitlines() or ["no output"])[-1][:200]
+        print(json.dumps(row))
+        return
     if workload.startswith("latency_"):
         row["peak_rss_MiB"] = int(peak_rss_kib) / 1024
         if latency_row(text, row, int(ticks) / int(ticks_per_s)) is None:

@@ -49,6 +49,7 @@ gcc -O2 -w -I"$here/shim/src" -I/usr/include/librdkafka -o "$out/rdkafka_perform
     "$out/rdkafka_performance.c" -lrdkafka -lm
 perf=$out/rdkafka_performance
 gcc -O2 -Wall -o "$out/latency_client" "$here/latency_client.c" -lrdkafka -lpthread
+gcc -O2 -Wall -o "$out/wire_latency" "$here/wire_latency.c" -lpthread
 
 run_dir=$(mktemp -d "$work/run.XXXXXX")
 results=$run_dir/results.jsonl
@@ -147,16 +148,41 @@ for p in $(seq 0 63); do partition_args+=(-p "$p"); done
 # Sluice only: the mock's Fetch is no peer's (latency_client.c, bench/README.md), and serving it
 # takes the mock's one thread, and its producer latency with it.
 for w in "${latency_workloads[@]}"; do
-    read -r name topic _ size acks rate <<<"$w"
+    read -r name topic partitions size acks rate <<<"$w"
     for broker in mock sluice; do
         use_broker $broker
         measure "$name" 1 "$broker" "$pid" 0 "$out/latency_client" -b "$bootstrap" -t "$topic" -s "$size" \
             -a "$acks" -r "$rate" -d "$latency_s" -w 1
     done
+    # The broker's own latency, without librdkafka's thread hand-offs (wire_latency.c).
+    if [ "$size" = 100 ]; then
+        for broker in mock sluice; do
+            use_broker $broker
+            measure "wire_${name#latency_}" 1 "$broker" "$pid" 0 "$out/wire_latency" -b "$bootstrap" -t "$topic" \
+                -p "$partitions" -s "$size" -a "$acks" -r "$rate" -d "$latency_s" -w 1
+        done
+    fi
     use_broker sluice
     measure "${name}_e2e" 1 sluice "$pid" 0 "$out/latency_client" -b "$bootstrap" -t "$topic" -s "$size" \
         -a "$acks" -r "$rate" -d "$latency_s" -w 1 -E
 done
+
+# The machine's cost of writing the same bytes through the page cache, right after the brokers'
+# run of the same repeat (on these VMs the cost depends on whether the page cache grows into
+# memory the host has not backed yet, so it is measured beside each repeat, not once): fio,
+# buffered sequential 64 KiB writes, no fsync; CPU-seconds per GB from fio's usr+sys share.
+page_cache_limit() {
+    local repeat=$1 bytes=$2
+    fio --name=sluice --filename="$run_dir/page-cache.dat" --rw=write --bs=64k --ioengine=psync --direct=0 \
+        --fallocate=none --size="$bytes" --output-format=json >"$run_dir/fio.page-cache.$repeat.json"
+    python3 -c 'import json,sys; w=json.load(open(sys.argv[1]))["jobs"][0]; b=w["write"]["io_bytes"]
+cpu=(w["usr_cpu"]+w["sys_cpu"])/100*w["job_runtime"]/1e3
+print(json.dumps({"workload": "limit_page_cache_write", "broker": "fio", "repeat": int(sys.argv[2]),
+                  "MBps": w["write"]["bw_bytes"]/1e6, "cpu_s_per_GB": cpu/(b/1e9)}))' \
+        "$run_dir/fio.page-cache.$repeat.json" "$repeat" >>"$results"
+    tail -n 1 "$results"
+    rm -f "$run_dir/page-cache.dat"
+}
 
 # Repeats alternate which broker goes first, so that a neighbour's burst or the page cache's
 # writeback does not always land on the same one.
@@ -169,6 +195,7 @@ for repeat in $(seq "$repeats"); do
             measure "$name" "$repeat" "$broker" "$pid" "$count" "$perf" -q -P -t "$topic" -b "$bootstrap" \
                 -s "$size" -a "$acks" -c "$count"
         done
+        if [ "$name" = produce_1k_acks1_8p ]; then page_cache_limit "$repeat" $((count * size)); fi
     done
     for broker in $order; do
         use_broker $broker
