@@ -232,7 +232,10 @@ def main(results, report, loadavg_before, idle_before, loadavg_after, seconds, c
             "payload only (10^6 bytes/s). CPU s/GB: the broker process's utime+stime over the client run "
             "per 10^9 payload bytes. Peak RSS: the largest VmHWM over the repeats, reset before each run. "
             "Sluice/mock: the msgs/s ratio of each repeat (mock and Sluice back to back), median and range. "
-            "Sluice/limit divides by loopback TCP, or by fio (1 MiB + fdatasync) for acks=all.", "",
+            "Sluice/limit divides by loopback TCP, or by fio (1 MiB + fdatasync) for acks=all. Every produce "
+            "run (and the fio page-cache run) starts right after the page cache took and gave back as many "
+            "bytes as the run writes (run.sh warm_memory): the steady state of a machine whose page cache "
+            "recycles, not a fresh VM's first touch of its memory (docs/performance.md).", "",
             f"![Sluice/mock (blue, with min–max) and Sluice/limit (orange) per workload; red line: 1.0]"
             f"({os.path.basename(png)})", "",
             "Chart: bars numbered as the # column; blue Sluice/mock msgs/s (whisker: min–max over the "

@@ -109,6 +109,21 @@ for spec in "${topics[@]}"; do
 done
 echo "sluice pid $sluice_pid on $sluice_bootstrap, mock pid $mock_pid on $mock_bootstrap"
 
+# Memory that the page cache can take without the hypervisor's first touch. On these VMs
+# (Firecracker) a page the guest has not used yet, or gave back, costs the host a fault when
+# the page cache first takes it: buffered writes then cost 3-6 CPU-s/GB instead of 0.3-0.6
+# (docs/performance.md: the same 1 GB Sluice run took 5.2 CPU-s/GB, and 0.5-0.6 right after
+# this warm-up). A broker that has run for a while recycles its page cache and never pays it,
+# so every produce run, mock and Sluice alike, starts right after the page cache has taken
+# and given back as many bytes as the run will write: fio writes them to a scratch file that
+# is deleted at once (its dirty pages are dropped, not written back, so the disk stays quiet).
+warm_memory() {
+    local bytes=$1
+    fio --name=warm --filename="$run_dir/warm.dat" --rw=write --bs=1M --ioengine=psync --direct=0 \
+        --fallocate=none --size="$bytes" --output-format=terse >/dev/null
+    rm -f "$run_dir/warm.dat"
+}
+
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 reset_peak_rss() { echo 5 >"/proc/$1/clear_refs"; }
 peak_rss_kib() { awk '/^VmHWM:/ {print $2}' "/proc/$1/status"; }
@@ -151,6 +166,7 @@ for w in "${latency_workloads[@]}"; do
     read -r name topic partitions size acks rate <<<"$w"
     for broker in mock sluice; do
         use_broker $broker
+        warm_memory $((rate * size * (latency_s + 1) * 11 / 10))
         measure "$name" 1 "$broker" "$pid" 0 "$out/latency_client" -b "$bootstrap" -t "$topic" -s "$size" \
             -a "$acks" -r "$rate" -d "$latency_s" -w 1
     done
@@ -168,9 +184,8 @@ for w in "${latency_workloads[@]}"; do
 done
 
 # The machine's cost of writing the same bytes through the page cache, right after the brokers'
-# run of the same repeat (on these VMs the cost depends on whether the page cache grows into
-# memory the host has not backed yet, so it is measured beside each repeat, not once): fio,
-# buffered sequential 64 KiB writes, no fsync; CPU-seconds per GB from fio's usr+sys share.
+# run of the same repeat and from the same warmed memory: fio, buffered sequential 64 KiB
+# writes, no fsync; CPU-seconds per GB from fio's usr+sys share.
 page_cache_limit() {
     local repeat=$1 bytes=$2
     fio --name=sluice --filename="$run_dir/page-cache.dat" --rw=write --bs=64k --ioengine=psync --direct=0 \
@@ -192,10 +207,14 @@ for repeat in $(seq "$repeats"); do
         read -r name topic _ size acks count <<<"$w"
         for broker in $order; do
             use_broker $broker
+            warm_memory $((count * size * 11 / 10))
             measure "$name" "$repeat" "$broker" "$pid" "$count" "$perf" -q -P -t "$topic" -b "$bootstrap" \
                 -s "$size" -a "$acks" -c "$count"
         done
-        if [ "$name" = produce_1k_acks1_8p ]; then page_cache_limit "$repeat" $((count * size)); fi
+        if [ "$name" = produce_1k_acks1_8p ]; then
+            warm_memory $((count * size * 11 / 10))
+            page_cache_limit "$repeat" $((count * size))
+        fi
     done
     for broker in $order; do
         use_broker $broker
