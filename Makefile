@@ -3,7 +3,7 @@
 JOBS ?= $(shell nproc)
 GEN := -G Ninja
 
-.PHONY: deps build build-all run test build-test build-fuzz bench bench-compare fuzz clean
+.PHONY: deps build build-all run test build-test build-fuzz bench bench-compare bench-micro fuzz clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -43,13 +43,14 @@ fuzz: build-fuzz
 	@for t in build/fuzz/fuzz/*_fuzz; do mkdir -p build/fuzz/corpus/$$(basename $$t); \
 	  $$t -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 build/fuzz/corpus/$$(basename $$t) || exit 1; done
 
-bench: build-all
-	@for b in build/release/bench/*_bench; do echo "== $$b"; $$b --benchmark_min_time=0.2 || exit 1; done
-
 # Sluice beside librdkafka's mock broker and the machine's limits, one run (< 10 min): writes
-# bench/results/<date>.md (bench/README.md).
-bench-compare: build
+# bench/results/<date>-<commit>.md and .png (bench/README.md). bench-compare: its old name.
+bench bench-compare: build
 	@bash bench/compare/run.sh build/release
+
+# The Google Benchmark programs (CRC, batch validation, produce decoding, ...).
+bench-micro: build-all
+	@for b in build/release/bench/*_bench; do echo "== $$b"; $$b --benchmark_min_time=0.2 || exit 1; done
 
 clean:
 	rm -rf build
