@@ -54,6 +54,8 @@ def wire_row(text, row, cpu_s):
         if line.startswith("{"):
             row.update(json.loads(line))
             row["cpu_s"] = cpu_s
+            if "unanswered" not in row:  # -F: a fetch catch-up, whose failures print no JSON
+                return row
             if row["unanswered"] or row["errors"]:
                 row["error"] = f"{row['unanswered']} unanswered, {row['errors']} error responses"
             return row

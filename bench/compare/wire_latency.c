@@ -15,8 +15,17 @@
  * stall shows in the percentiles rather than being skipped); latencies of the first <warmup>
  * seconds are dropped; every latency is kept and percentiles are nearest-rank, exact.
  *
+ * With -F <records> it measures catch-up reads instead: Fetch v4 requests for every partition
+ * of the topic from offset 0 (1 MiB per partition, 64 MiB per response, one request at a
+ * time), walking only the batch headers of each answer to find the next offsets, until
+ * <records> records came back (from the start again after the end: the mock keeps only 5 MiB
+ * per partition); it prints records/s and MB/s. rdkafka_performance's consumer
+ * parses every record and runs out of CPU near the mock's rate, so the broker's own fetch rate
+ * is measured here, like its produce latency above.
+ *
  * usage: wire_latency -b <host:port> -t <topic> -p <partitions> -s <record bytes> -a <acks 1|-1>
  *                     -r <msgs/s> [-d <measured seconds>=6] [-w <warm-up seconds>=1]
+ *        wire_latency -b <host:port> -t <topic> -p <partitions> -F <records>
  * Prints one JSON line on stdout; diagnostics on stderr. Exit status 0 when every request was
  * answered without an error. */
 #define _GNU_SOURCE
@@ -188,6 +197,131 @@ static void *reader(void *unused) {
     return NULL;
 }
 
+static uint16_t get16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
+static uint64_t get64(const uint8_t *p) { return (uint64_t)get32(p) << 32 | get32(p + 4); }
+
+/* One Fetch v4 request (header v1) for every partition at its offset. */
+static size_t encode_fetch(uint8_t *buf, int32_t correlation_id, const char *topic, int partitions,
+                           const int64_t *offsets) {
+    struct out o = {buf};
+    put32(&o, 0);
+    put16(&o, 1); /* api key: Fetch */
+    put16(&o, 4); /* api version */
+    put32(&o, (uint32_t)correlation_id);
+    put_string(&o, "sluice-wire-fetch");
+    put32(&o, 0xFFFFFFFF); /* replica id: a consumer */
+    put32(&o, 500);        /* max wait ms */
+    put32(&o, 1);          /* min bytes */
+    put32(&o, 64 << 20);   /* max bytes */
+    put8(&o, 0);           /* isolation: read_uncommitted */
+    put32(&o, 1);
+    put_string(&o, topic);
+    put32(&o, (uint32_t)partitions);
+    for (int p = 0; p < partitions; p++) {
+        put32(&o, (uint32_t)p);
+        put64(&o, (uint64_t)offsets[p]);
+        put32(&o, 1 << 20); /* partition max bytes */
+    }
+    patch32(buf, (uint32_t)(o.p - buf - 4));
+    return (size_t)(o.p - buf);
+}
+
+/* Walks a Fetch v4 response: for each partition, the whole batches of its records (a partial
+ * last batch is skipped, as clients do) advance its offset and add their records. Returns the
+ * records in the response, or -1 for a malformed one or a partition error. */
+static int64_t read_fetch_response(const uint8_t *r, size_t n, int partitions, int64_t *offsets,
+                                   int64_t *high_watermarks) {
+    const uint8_t *end = r + n, *p = r + 4 + 4; /* correlation id, throttle time */
+    int64_t records = 0;
+    if (p + 4 > end) return -1;
+    uint32_t topics = get32(p);
+    p += 4;
+    for (uint32_t t = 0; t < topics; t++) {
+        if (p + 2 > end) return -1;
+        p += 2 + get16(p);
+        if (p + 4 > end) return -1;
+        uint32_t count = get32(p);
+        p += 4;
+        for (uint32_t i = 0; i < count; i++) {
+            if (p + 4 + 2 + 8 + 8 + 4 > end) return -1;
+            int32_t partition = (int32_t)get32(p);
+            int16_t error = (int16_t)get16(p + 4);
+            int64_t high_watermark = (int64_t)get64(p + 6);
+            p += 4 + 2 + 8 + 8;
+            int32_t aborted = (int32_t)get32(p);
+            p += 4 + (aborted > 0 ? (size_t)aborted * 16 : 0);
+            if (p + 4 > end || error != 0 || partition < 0 || partition >= partitions) return -1;
+            high_watermarks[partition] = high_watermark;
+            uint32_t size = get32(p);
+            p += 4;
+            if (p + size > end) return -1;
+            for (const uint8_t *b = p; b + 61 <= p + size;) {
+                uint32_t batch_length = get32(b + 8);
+                if (b + 12 + batch_length > p + size) break;
+                int64_t base = (int64_t)get64(b);
+                int32_t last_delta = (int32_t)get32(b + 23);
+                if (base + last_delta + 1 > offsets[partition]) {
+                    records += (int32_t)get32(b + 57);
+                    offsets[partition] = base + last_delta + 1;
+                }
+                b += 12 + batch_length;
+            }
+            p += size;
+        }
+    }
+    return records;
+}
+
+static int fetch_catch_up(const char *topic, int partitions, int64_t wanted) {
+    int64_t *offsets = calloc((size_t)partitions, sizeof(int64_t));
+    int64_t *high_watermarks = calloc((size_t)partitions, sizeof(int64_t));
+    uint8_t *request = malloc(64 + strlen(topic) + (size_t)partitions * 16);
+    size_t capacity = (64u << 20) + (1u << 20);
+    uint8_t *response = malloc(capacity);
+    if (!offsets || !high_watermarks || !request || !response) return 1;
+    int64_t records = 0, bytes = 0, requests = 0, passes = 0, start = now_ns();
+    while (records < wanted) {
+        /* At the end of every partition: read the topic again from the start (a fetch past
+         * the end would wait max wait ms for records that never come). */
+        int at_end = 1;
+        for (int p = 0; p < partitions && at_end; p++) at_end = offsets[p] >= high_watermarks[p];
+        if (at_end && requests > 0) {
+            memset(offsets, 0, (size_t)partitions * sizeof(int64_t));
+            passes++;
+        }
+        size_t n = encode_fetch(request, (int32_t)requests, topic, partitions, offsets);
+        if (write(probe.fd, request, n) != (ssize_t)n) {
+            fprintf(stderr, "wire_latency: write failed\n");
+            return 1;
+        }
+        uint8_t size[4];
+        if (read_full(probe.fd, size, 4) != 0 || get32(size) > capacity ||
+            read_full(probe.fd, response, get32(size)) != 0) {
+            fprintf(stderr, "wire_latency: no fetch response\n");
+            return 1;
+        }
+        int64_t got = read_fetch_response(response, get32(size), partitions, offsets, high_watermarks);
+        if (got < 0) {
+            fprintf(stderr, "wire_latency: malformed fetch response or partition error\n");
+            return 1;
+        }
+        if (got == 0) {
+            fprintf(stderr, "wire_latency: the topic ended after %lld records\n", (long long)records);
+            return 1;
+        }
+        records += got;
+        bytes += get32(size);
+        requests++;
+    }
+    double seconds = (double)(now_ns() - start) / 1e9;
+    printf("{\"records\": %lld, \"response_bytes\": %lld, \"requests\": %lld, \"passes\": %lld, "
+           "\"seconds\": %.3f, \"msgs_per_s\": %.0f, \"MBps\": %.1f, \"records_per_request\": %.1f}\n",
+           (long long)records, (long long)bytes, (long long)requests, (long long)passes + 1, seconds,
+           (double)records / seconds,
+           (double)bytes / 1e6 / seconds, (double)records / (double)requests);
+    return 0;
+}
+
 static int compare_int64(const void *a, const void *b) {
     int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
     return (x > y) - (x < y);
@@ -217,7 +351,8 @@ static int connect_to(const char *bootstrap) {
 int main(int argc, char **argv) {
     const char *bootstrap = NULL, *topic = NULL;
     int partitions = 1, record_bytes = 100, acks = 1, rate = 10000, seconds = 6, warmup = 1, opt;
-    while ((opt = getopt(argc, argv, "b:t:p:s:a:r:d:w:")) != -1) {
+    int64_t fetch_records = 0;
+    while ((opt = getopt(argc, argv, "b:t:p:s:a:r:d:w:F:")) != -1) {
         switch (opt) {
         case 'b': bootstrap = optarg; break;
         case 't': topic = optarg; break;
@@ -227,6 +362,7 @@ int main(int argc, char **argv) {
         case 'r': rate = atoi(optarg); break;
         case 'd': seconds = atoi(optarg); break;
         case 'w': warmup = atoi(optarg); break;
+        case 'F': fetch_records = atoll(optarg); break;
         default: fprintf(stderr, "usage: see the head of wire_latency.c\n"); return 2;
         }
     }
@@ -241,6 +377,7 @@ int main(int argc, char **argv) {
         fprintf(stderr, "wire_latency: cannot connect to %s\n", bootstrap);
         return 1;
     }
+    if (fetch_records > 0) return fetch_catch_up(topic, partitions, fetch_records);
     probe.total = rate * (seconds + warmup);
     probe.sent_at = calloc((size_t)probe.total, sizeof(int64_t));
     probe.latency = malloc((size_t)probe.total * sizeof(int64_t));
