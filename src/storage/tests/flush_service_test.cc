@@ -229,11 +229,11 @@ TEST(flush_service, completions_after_the_syncer_is_gone_are_dropped) {
     f.owner.run_ready(); // must not touch the destroyed syncer
 }
 
-// Forwards to the POSIX file system; fdatasync of a .log file whose path contains `gated` waits
+// Forwards to another file system; fdatasync of a .log file whose path contains `gated` waits
 // while the gate is closed, and every fdatasync counts how many run on its file at once.
-class gated_file_system final : public file_system {
+class gated_file_system final : public forwarding_file_system {
 public:
-    explicit gated_file_system(std::string gated) : _gated(std::move(gated)) {}
+    gated_file_system(file_system& inner, std::string gated) : forwarding_file_system(inner), _gated(std::move(gated)) {}
 
     void close_gate() {
         std::lock_guard lock(_mutex);
@@ -261,19 +261,10 @@ public:
     }
 
     result<std::shared_ptr<file_handle>> open(const std::string& path, open_mode mode) override {
-        auto file = _posix.open(path, mode);
+        auto file = _inner.open(path, mode);
         if (!file.ok()) return file;
         return std::shared_ptr<file_handle>(std::make_shared<handle>(*this, std::move(*file)));
     }
-    result<std::shared_ptr<const mapped_file>> map_read_only(const std::string& path) override {
-        return _posix.map_read_only(path);
-    }
-    storage_errc rename(const std::string& from, const std::string& to) override { return _posix.rename(from, to); }
-    storage_errc remove(const std::string& path) override { return _posix.remove(path); }
-    result<std::vector<std::string>> list_dir(const std::string& dir) override { return _posix.list_dir(dir); }
-    storage_errc mkdir(const std::string& dir) override { return _posix.mkdir(dir); }
-    storage_errc sync_dir(const std::string& dir) override { return _posix.sync_dir(dir); }
-    bool exists(const std::string& path) override { return _posix.exists(path); }
 
 private:
     class handle final : public file_handle {
@@ -313,7 +304,6 @@ private:
         int _running = 0; // guarded by _fs._mutex
     };
 
-    posix_file_system _posix;
     const std::string _gated;
     std::mutex _mutex;
     std::condition_variable _changed;
@@ -373,7 +363,8 @@ TEST(flush_service, workers_group_what_is_queued_per_log) {
 
 TEST(flush_service, logs_sync_in_parallel_and_one_log_never_twice_at_once) {
     std::string root = fresh_dir("sluice_flush_gate");
-    gated_file_system fs("/slow/");
+    posix_file_system posix;
+    gated_file_system fs(posix, "/slow/");
     system_clock clock;
     completion_queue owner;
     flush_service service(fs, 4);
